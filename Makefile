@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up
+# they need, done once and redone only when its inputs change.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+HTMX := storefront/static/vendor/htmx.min.js
+
+.PHONY: run test install assets
+
+run: install assets
+	$(BIN)/flask --app storefront db upgrade
+	$(BIN)/flask --app storefront demo load
+	@echo "Storefront: http://$(HOST):$(PORT)/"
+	$(BIN)/flask --app storefront run --host $(HOST) --port $(PORT)
+
+test: install assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+assets: $(HTMX)
+
+$(HTMX): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to fetch htmx: install it with your package manager (e.g. sudo apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
