@@ -1,0 +1,53 @@
+"""The storefront: a Flask app that sells short- and long-term phone numbers."""
+import os
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
+
+csrf = CSRFProtect()
+htmx = Htmx()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from storefront import config
+
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from storefront import cli, db, rendering
+
+    db.init_app(app)
+    rendering.init_app(app)
+    cli.init_app(app)
+
+    from storefront.account import bp as account_bp
+    from storefront.api import bp as api_bp
+    from storefront.auth import bp as auth_bp
+    from storefront.auth.login_manager import init_app as init_login
+    from storefront.errors import init_app as init_errors
+    from storefront.payments import bp as payments_bp
+    from storefront.public import bp as public_bp
+    from storefront.reserve import bp as reserve_bp
+    from storefront.shop import bp as shop_bp
+    from storefront.staff import bp as staff_bp
+
+    init_login(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(shop_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(reserve_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(payments_bp, url_prefix="/payments")
+    csrf.exempt(api_bp)
+    init_errors(app)
+    return app

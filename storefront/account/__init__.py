@@ -1,0 +1,4 @@
+"""A customer's own pages: my numbers, credits, API tokens (SPEC §4)."""
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)

@@ -1,0 +1,44 @@
+from datetime import datetime, timezone
+
+from flask import jsonify, request
+
+from pricing import Quote, UnknownCountry, catalog_to_dict
+from storefront import db
+from storefront.api import bp
+from storefront.api.problems import problem
+from storefront.services.catalog import current_catalog
+from storefront.services.quotes import InvalidQuoteRequest, parse_quote_request, quote_for
+
+
+def quote_json(quote: Quote) -> dict:
+    body = {"currency": quote.total.currency, "country": quote.country, "kind": quote.kind}
+    if quote.kind == "long":
+        body["tier_months"] = quote.tier_months
+    else:
+        body["months"] = quote.months
+        body["billing"] = quote.billing
+    body["lines"] = [
+        {"code": line.code, "label": line.label, "amount": line.amount.as_string()}
+        for line in quote.lines
+    ]
+    body["total"] = quote.total.as_string()
+    if quote.effective_monthly is not None:
+        body["effective_monthly"] = quote.effective_monthly.as_string()
+    return body
+
+
+@bp.get("/catalog")
+def catalog():
+    return jsonify(catalog_to_dict(current_catalog(db.session())))
+
+
+@bp.get("/quote")
+def quote():
+    today = datetime.now(timezone.utc).date()
+    try:
+        quote_request = parse_quote_request(request.args, today)
+        return jsonify(quote_json(quote_for(current_catalog(db.session()), quote_request)))
+    except InvalidQuoteRequest as error:
+        return problem(422, "Invalid quote request", "Some fields are not valid.", error.errors)
+    except UnknownCountry as error:
+        return problem(404, "Unknown country", error.message, slug="unknown-country")

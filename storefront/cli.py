@@ -1,0 +1,92 @@
+"""`flask --app storefront catalog ...` and `demo ...` commands."""
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from flask import Flask
+
+from pricing import CatalogError
+from storefront import db
+from storefront.models import ROLES
+from storefront.services.accounts import AccountError, create_user
+from storefront.services.catalog import export_catalog, has_catalog, import_catalog
+
+DEMO_CATALOG = Path(__file__).parent / "demo" / "catalog.json"
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{path} is not valid JSON: {error}") from error
+
+
+def _import(path: Path) -> None:
+    try:
+        catalog = import_catalog(db.session(), _read_json(path), source=f"import {path.name}")
+    except CatalogError as error:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in error.errors)
+        raise click.ClickException(f"{path} was not imported; nothing changed.\n{lines}") from error
+    click.echo(f"Imported {len(catalog.countries)} countries from {path}.")
+
+
+@click.group("catalog", cls=AppGroup)
+def catalog_cli():
+    """Countries, rates and pricing tables."""
+
+
+@catalog_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path):
+    """Replace the catalog with FILE (JSON), or change nothing if FILE has any error."""
+    _import(file)
+
+
+@catalog_cli.command("export")
+@click.option("--output", "-o", type=click.File("w"), default="-", help="Where to write (default: stdout).")
+def export_command(output):
+    """Write the catalog in force as JSON, in the format `catalog import` reads."""
+    json.dump(export_catalog(db.session()), output, indent=2)
+    output.write("\n")
+
+
+@click.group("demo", cls=AppGroup)
+def demo_cli():
+    """Demo data for development."""
+
+
+@demo_cli.command("load")
+def demo_load_command():
+    """Load the demo catalog, unless a catalog is there already."""
+    if has_catalog(db.session()):
+        click.echo("A catalog is already loaded; demo catalog left alone.")
+        return
+    _import(DEMO_CATALOG)
+
+
+@click.group("users", cls=AppGroup)
+def users_cli():
+    """Accounts of customers and staff."""
+
+
+@users_cli.command("create")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--role", "roles", multiple=True, default=("customer",), show_default=True,
+    type=click.Choice(ROLES), help="Repeat for several roles.",
+)
+def users_create_command(email: str, password: str, roles: tuple[str, ...]):
+    """Create an account (staff: give --role marketing, admin, operations or support)."""
+    try:
+        user = create_user(db.session(), email, password, roles)
+    except AccountError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.email} with role(s) {', '.join(sorted(user.roles))}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,32 @@
+"""Settings, read from the environment in one place, with development defaults."""
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+class ConfigurationError(RuntimeError):
+    """The app was asked to run in production with an unsafe setting."""
+
+
+def from_environment(instance_path: str) -> dict:
+    environment = os.environ.get("STOREFRONT_ENV", "development")
+    settings = {
+        "ENVIRONMENT": environment,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'storefront.sqlite3')}"
+        ),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_local"),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local"),
+        # Unset means the official api.stripe.com; development points it at localstripe.
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local"),
+        "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }
+    if environment == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigurationError("Refusing to start in production with the default SECRET_KEY.")
+    return settings

@@ -1,0 +1,89 @@
+"""Database engine, the per-request session, and the `db upgrade` command (Alembic)."""
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def session() -> Session:
+    """The session of the current request or CLI command, closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["database"].sessions()
+    return g.db_session
+
+
+@contextmanager
+def transaction(db_session: Session):
+    """One unit of work: committed at the end, rolled back whole on any error.
+
+    Reads made on the session before it (which SQLAlchemy has already begun) join it.
+    """
+    try:
+        yield db_session
+        db_session.commit()
+    except BaseException:
+        db_session.rollback()
+        raise
+
+
+def _close_session(_exc):
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision of every migration branch."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+
+
+@click.group("db", cls=AppGroup)
+def db_cli():
+    """Database schema."""
+
+
+@db_cli.command("upgrade")
+def upgrade_command():
+    """Apply every pending migration."""
+    upgrade(current_app.extensions["database"].engine)
+    click.echo("Database is up to date.")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["database"] = Database(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+    app.cli.add_command(db_cli)

@@ -1,0 +1,36 @@
+"""Errors turned into a page for browsers, or problem+json under /api."""
+from flask import Flask, request
+
+from storefront.api.problems import problem
+from storefront.rendering import render
+from storefront.services.catalog import CatalogMissing
+
+
+def _wants_problem_json() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CatalogMissing)
+    def catalog_missing(_error):
+        if _wants_problem_json():
+            return problem(503, "Catalog not loaded", CatalogMissing.message)
+        return render("errors/unavailable.html", status=503, message=CatalogMissing.message)
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        if _wants_problem_json():
+            return problem(404, "Not found", "There is nothing at this address.")
+        return render("errors/404.html", status=404)
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        if _wants_problem_json():
+            return problem(403, "Forbidden", "Your account may not do this.")
+        return render("errors/403.html", status=403)
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        if _wants_problem_json():
+            return problem(405, "Method not allowed", f"{request.method} is not allowed here.")
+        return render("errors/404.html", status=405)

@@ -1,0 +1,23 @@
+"""The storefront's tables (the inventory's live in `hardware`)."""
+from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
+from storefront.models.catalog import (
+    BundleFactorRow,
+    CatalogRevision,
+    CountryRow,
+    LoyaltyRow,
+    ReturnFeeRow,
+    VolumeDiscountRow,
+)
+
+__all__ = [
+    "ROLES",
+    "STAFF_ROLES",
+    "User",
+    "UserRole",
+    "BundleFactorRow",
+    "CatalogRevision",
+    "CountryRow",
+    "LoyaltyRow",
+    "ReturnFeeRow",
+    "VolumeDiscountRow",
+]

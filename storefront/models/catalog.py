@@ -1,0 +1,69 @@
+"""Catalog tables: countries with their rates, and the pricing tables (SPEC §6)."""
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import JSON, DateTime, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hardware.db import Base
+
+MONEY = Numeric(10, 2)
+PERCENT = Numeric(5, 2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class CountryRow(Base):
+    __tablename__ = "catalog_countries"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    short_term_monthly: Mapped[Decimal] = mapped_column(MONEY)
+    long_term_unit: Mapped[Decimal] = mapped_column(MONEY)
+    setup_fee: Mapped[Decimal] = mapped_column(MONEY)
+
+
+class BundleFactorRow(Base):
+    __tablename__ = "catalog_bundle_factors"
+
+    tier_months: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    factor: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+
+
+class VolumeDiscountRow(Base):
+    __tablename__ = "catalog_volume_discounts"
+
+    min_months: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    percent: Mapped[Decimal] = mapped_column(PERCENT)
+
+
+class LoyaltyRow(Base):
+    """The loyalty policy: a single row."""
+
+    __tablename__ = "catalog_loyalty"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    step_months: Mapped[int] = mapped_column(Integer)
+    percent_per_step: Mapped[Decimal] = mapped_column(PERCENT)
+    max_percent: Mapped[Decimal] = mapped_column(PERCENT)
+
+
+class ReturnFeeRow(Base):
+    __tablename__ = "catalog_return_fees"
+
+    prior_returns: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    percent: Mapped[Decimal] = mapped_column(PERCENT)
+
+
+class CatalogRevision(Base):
+    """One row per change of the catalog: its id versions the cached catalog, and the
+    snapshot keeps the history (who changed what, and restoring an earlier catalog)."""
+
+    __tablename__ = "catalog_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(200))
+    snapshot: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,28 @@
+from flask import current_app, request
+
+from pricing import UnknownCountry
+from storefront import db
+from storefront.public import bp
+from storefront.rendering import render
+from storefront.services.catalog import current_catalog
+from storefront.services.quotes import price_table
+
+
+@bp.get("/")
+def landing():
+    catalog = current_catalog(db.session())
+    default = current_app.config["DEFAULT_COUNTRY"]
+    chosen = (request.args.get("country") or default).strip().upper()
+    error = None
+    try:
+        prices = price_table(catalog, chosen)
+    except UnknownCountry:
+        error = f"We don't offer numbers in “{chosen}”. Please pick a country from the list."
+        prices = price_table(catalog, default)
+    return render(
+        "public/landing.html",
+        block="live_prices",
+        countries=catalog.countries,
+        prices=prices,
+        error=error,
+    )

@@ -1,0 +1,4 @@
+"""Reservations for countries without long-term stock (SPEC §4)."""
+from flask import Blueprint
+
+bp = Blueprint("reserve", __name__)

@@ -1,0 +1,57 @@
+"""Accounts: creating users, checking passwords (Argon2id, memory-hard)."""
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storefront.db import transaction
+from storefront.models import ROLES, User, UserRole
+
+_hasher = PasswordHasher()
+# Checked when no account matches, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("no account has this password")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(session: Session, email: str, password: str, roles=("customer",)) -> User:
+    """Create an account in one transaction; refuses a taken e-mail or a short password."""
+    email = normalize_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise AccountError("Please enter a valid e-mail address.", "email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise AccountError(f"Unknown role {', '.join(sorted(unknown))}; roles are {', '.join(ROLES)}.", "role")
+    with transaction(session):
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise AccountError("An account with this e-mail already exists.", "email")
+        user = User(email=email, password_hash=_hasher.hash(password))
+        user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
+        session.add(user)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (saying nothing about which was wrong)."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active:
+        return None
+    return user

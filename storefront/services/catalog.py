@@ -1,0 +1,154 @@
+"""The catalog in the database: validate, import, export, and the current catalog.
+
+Every price the storefront shows or charges is computed by `pricing` from the catalog
+returned by `current_catalog`, which is cached per catalog revision.
+"""
+from decimal import Decimal
+
+import pycountry
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from pricing import Catalog, CatalogError, FieldError, catalog_to_dict, parse_catalog
+from storefront.db import transaction
+from storefront.models import (
+    BundleFactorRow,
+    CatalogRevision,
+    CountryRow,
+    LoyaltyRow,
+    ReturnFeeRow,
+    VolumeDiscountRow,
+)
+
+
+class CatalogMissing(Exception):
+    message = "No catalog has been loaded yet: run `flask --app storefront catalog import FILE`."
+
+
+def validate_catalog(data) -> Catalog:
+    """The one validation for every way a catalog arrives (a file, the admin editor).
+
+    `pricing` checks the shape, the money and the tables; the ISO country list is
+    checked here because it is data from a package, not a pricing rule.
+    """
+    errors: list[FieldError] = []
+    catalog = None
+    try:
+        catalog = parse_catalog(data)
+    except CatalogError as error:
+        errors.extend(error.errors)
+    countries = data.get("countries") if isinstance(data, dict) else None
+    for index, country in enumerate(countries if isinstance(countries, list) else []):
+        code = country.get("code") if isinstance(country, dict) else None
+        if isinstance(code, str) and len(code) == 2 and code.isupper():
+            if pycountry.countries.get(alpha_2=code) is None:
+                errors.append(
+                    FieldError(f"countries[{index}].code", f"'{code}' is not an ISO 3166 country code")
+                )
+    if errors:
+        raise CatalogError(errors)
+    return catalog
+
+
+def import_catalog(session: Session, data, source: str) -> Catalog:
+    """Replace the catalog with `data` in one transaction, or change nothing."""
+    catalog = validate_catalog(data)
+    with transaction(session):
+        for table in (BundleFactorRow, VolumeDiscountRow, LoyaltyRow, ReturnFeeRow):
+            session.execute(delete(table))
+        codes = {country.code for country in catalog.countries}
+        session.execute(delete(CountryRow).where(CountryRow.code.not_in(codes)))
+        for country in catalog.countries:
+            session.merge(
+                CountryRow(
+                    code=country.code,
+                    name=country.name,
+                    short_term_monthly=country.short_term_monthly.amount,
+                    long_term_unit=country.long_term_unit.amount,
+                    setup_fee=country.setup_fee.amount,
+                )
+            )
+        session.add_all(
+            BundleFactorRow(tier_months=tier, factor=factor)
+            for tier, factor in catalog.bundle_factors.items()
+        )
+        session.add_all(
+            VolumeDiscountRow(min_months=row.min_months, percent=row.percent)
+            for row in catalog.volume_discounts
+        )
+        session.add(
+            LoyaltyRow(
+                id=1,
+                step_months=catalog.loyalty.step_months,
+                percent_per_step=catalog.loyalty.percent_per_step,
+                max_percent=catalog.loyalty.max_percent,
+            )
+        )
+        session.add_all(
+            ReturnFeeRow(prior_returns=row.prior_returns, percent=row.percent)
+            for row in catalog.return_fees
+        )
+        session.add(CatalogRevision(source=source[:200], snapshot=catalog_to_dict(catalog)))
+    return catalog
+
+
+def has_catalog(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(CatalogRevision)) > 0
+
+
+def current_catalog(session: Session) -> Catalog:
+    """The catalog in force, rebuilt from the tables only when a new revision exists.
+
+    The cache lives on the app, so each process (and each test's app) has its own.
+    """
+    revision = session.scalar(select(func.max(CatalogRevision.id)))
+    if revision is None:
+        raise CatalogMissing(CatalogMissing.message)
+    cache = current_app.extensions.setdefault("catalog_cache", {})
+    if cache.get("revision") != revision:
+        cache["catalog"] = parse_catalog(_document_from_tables(session))
+        cache["revision"] = revision
+    return cache["catalog"]
+
+
+def export_catalog(session: Session) -> dict:
+    return catalog_to_dict(current_catalog(session))
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _document_from_tables(session: Session) -> dict:
+    loyalty = session.get(LoyaltyRow, 1)
+    return {
+        "currency": "EUR",
+        "bundle_factors": {
+            str(row.tier_months): _text(row.factor)
+            for row in session.scalars(select(BundleFactorRow).order_by(BundleFactorRow.tier_months))
+        },
+        "volume_discounts": [
+            {"min_months": row.min_months, "percent": _text(row.percent)}
+            for row in session.scalars(select(VolumeDiscountRow).order_by(VolumeDiscountRow.min_months))
+        ],
+        "loyalty": {
+            "step_months": loyalty.step_months,
+            "percent_per_step": _text(loyalty.percent_per_step),
+            "max_percent": _text(loyalty.max_percent),
+        },
+        "return_fees": [
+            {"prior_returns": row.prior_returns, "percent": _text(row.percent)}
+            for row in session.scalars(select(ReturnFeeRow).order_by(ReturnFeeRow.prior_returns))
+        ],
+        "countries": [
+            {
+                "code": row.code,
+                "name": row.name,
+                "short_term_monthly": _text(row.short_term_monthly),
+                "long_term_unit": _text(row.long_term_unit),
+                "setup_fee": _text(row.setup_fee),
+            }
+            for row in session.scalars(select(CountryRow).order_by(CountryRow.name))
+        ],
+    }

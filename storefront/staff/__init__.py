@@ -1,0 +1,4 @@
+"""Pages for marketing, admin, operations and support staff (SPEC §5)."""
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)

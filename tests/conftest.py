@@ -1,0 +1,84 @@
+"""Fixtures shared by every test that needs the app: one per database backend.
+
+Tests that touch the database run on SQLite, and again on PostgreSQL when
+TEST_DATABASE_URL is set (`.ci/run` sets it when a server answers).
+"""
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from hardware.db import Base
+from storefront import create_app
+from storefront.cli import DEMO_CATALOG
+from storefront.db import make_engine, upgrade
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'storefront.sqlite3'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url) -> str:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    return database_url
+
+
+def _empty_every_table(engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def empty_app(migrated_database, tmp_path):
+    """The app on a migrated database with nothing in it, not even a catalog."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": migrated_database,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    yield app
+    engine = app.extensions["database"].engine
+    _empty_every_table(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def app(empty_app):
+    """The app with the demo catalog loaded."""
+    result = empty_app.test_cli_runner().invoke(args=["catalog", "import", str(DEMO_CATALOG)])
+    assert result.exit_code == 0, result.output
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_catalog_path() -> Path:
+    return DEMO_CATALOG
