@@ -4,42 +4,15 @@ import copy
 import pytest
 
 from pricing import parse_catalog
-
-DEFAULT_TABLES = {
-    "currency": "EUR",
-    "bundle_factors": {"3": "1.3333", "6": "1.9167", "9": "2.4167", "12": "2.8333"},
-    "volume_discounts": [
-        {"min_months": 4, "percent": "5"},
-        {"min_months": 7, "percent": "10"},
-        {"min_months": 10, "percent": "15"},
-    ],
-    "loyalty": {"step_months": 6, "percent_per_step": "1", "max_percent": "5"},
-    "return_fees": [
-        {"prior_returns": 0, "percent": "0"},
-        {"prior_returns": 1, "percent": "10"},
-        {"prior_returns": 2, "percent": "25"},
-    ],
-}
-
-COUNTRIES = [
-    {"code": "DE", "name": "Germany", "short_term_monthly": "3.00", "long_term_unit": "12.00", "setup_fee": "0.00"},
-    {"code": "FR", "name": "France", "short_term_monthly": "4.00", "long_term_unit": "15.00", "setup_fee": "2.50"},
-    {"code": "US", "name": "United States", "short_term_monthly": "1.00", "long_term_unit": "9.00", "setup_fee": "0.00"},
-]
-
-
-def catalog_document(countries=None, **tables) -> dict:
-    document = copy.deepcopy(DEFAULT_TABLES)
-    document.update(copy.deepcopy(tables))
-    document["countries"] = copy.deepcopy(countries if countries is not None else COUNTRIES)
-    return document
+from tests.pricing.tables import COUNTRIES, DEFAULT_TABLES
 
 
 @pytest.fixture
 def document() -> dict:
-    return catalog_document()
+    """A catalog document with the default tables; tests may change it freely."""
+    return copy.deepcopy({**DEFAULT_TABLES, "countries": COUNTRIES})
 
 
 @pytest.fixture
-def default_catalog():
-    return parse_catalog(catalog_document())
+def default_catalog(document):
+    return parse_catalog(document)

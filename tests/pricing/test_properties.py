@@ -19,23 +19,7 @@ from pricing import (
     subscription_first_charge,
     unused_return_refund,
 )
-
-DEFAULT_TABLES = {
-    "currency": "EUR",
-    "bundle_factors": {"3": "1.3333", "6": "1.9167", "9": "2.4167", "12": "2.8333"},
-    "volume_discounts": [
-        {"min_months": 4, "percent": "5"},
-        {"min_months": 7, "percent": "10"},
-        {"min_months": 10, "percent": "15"},
-    ],
-    "loyalty": {"step_months": 6, "percent_per_step": "1", "max_percent": "5"},
-    "return_fees": [
-        {"prior_returns": 0, "percent": "0"},
-        {"prior_returns": 1, "percent": "10"},
-        {"prior_returns": 2, "percent": "25"},
-    ],
-}
-
+from tests.pricing.tables import DEFAULT_TABLES
 
 def cents(low: str, high: str):
     return st.decimals(min_value=Decimal(low), max_value=Decimal(high), places=2)
