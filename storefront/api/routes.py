@@ -1,12 +1,14 @@
 from datetime import datetime, timezone
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 
 from pricing import Quote, UnknownCountry, catalog_to_dict
 from storefront import db
 from storefront.api import bp
+from storefront.api.openapi import openapi_document
 from storefront.api.problems import problem
 from storefront.services.catalog import current_catalog
+from storefront.rendering import render
 from storefront.services.quotes import InvalidQuoteRequest, parse_quote_request, quote_for
 
 
@@ -42,3 +44,17 @@ def quote():
         return problem(422, "Invalid quote request", "Some fields are not valid.", error.errors)
     except UnknownCountry as error:
         return problem(404, "Unknown country", error.message, slug="unknown-country")
+
+
+def _api_root() -> str:
+    return url_for("api.openapi", _external=True).rsplit("/", 1)[0]
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(_api_root()))
+
+
+@bp.get("/docs")
+def reference():
+    return render("api/reference.html", document=openapi_document(_api_root()))

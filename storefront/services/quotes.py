@@ -20,6 +20,8 @@ from pricing import (
 KINDS = ("short", "long")
 BILLINGS = ("prepaid", "subscription")
 LANDING_SHORT_TERM_MONTHS = (1, 3, 6, 12)
+# "3 months is the minimum and the default" (FACTS: long-term numbers).
+DEFAULT_TIER = TIERS[0]
 
 
 class InvalidQuoteRequest(Exception):
@@ -73,8 +75,7 @@ def parse_quote_request(args: Mapping[str, str], today: date) -> QuoteRequest:
 
     if kind == "long":
         if tier_months is None and not any(e.field == "tier_months" for e in errors):
-            allowed = ", ".join(str(tier) for tier in TIERS)
-            errors.append(FieldError("tier_months", f"is required for long-term: one of {allowed}"))
+            tier_months = DEFAULT_TIER
         if billing not in (None, "prepaid"):
             errors.append(
                 FieldError("billing", "long-term numbers are prepaid; subscriptions are short-term only")

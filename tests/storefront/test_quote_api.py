@@ -86,10 +86,16 @@ def test_every_bad_field_is_named_at_once(client):
     assert fields == {"country", "kind", "months", "start"}
 
 
-def test_long_term_requires_a_tier_and_refuses_a_subscription(client):
-    response = client.get("/api/v1/quote?country=DE&kind=long&billing=subscription")
-    fields = {error["field"] for error in problem_of(response)["errors"]}
-    assert fields == {"tier_months", "billing"}
+def test_long_term_refuses_a_subscription(client):
+    response = client.get("/api/v1/quote?country=DE&kind=long&tier_months=6&billing=subscription")
+    [error] = problem_of(response)["errors"]
+    assert error["field"] == "billing"
+    assert "short-term only" in error["message"]
+
+
+def test_long_term_without_a_tier_quotes_the_default_3_month_bundle(client):
+    body = client.get("/api/v1/quote?country=DE&kind=long").get_json()
+    assert body["tier_months"] == 3 and body["total"] == "16.00"
 
 
 def test_unknown_country_is_a_404_problem(client):
