@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("account", __name__)
+
+from storefront.account import tokens  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """The storefront's tables (the inventory's live in `hardware`)."""
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
+from storefront.models.api_tokens import ApiToken
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -10,6 +11,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "ApiToken",
     "ROLES",
     "STAFF_ROLES",
     "User",
