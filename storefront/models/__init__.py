@@ -1,6 +1,7 @@
 """The storefront's tables (the inventory's live in `hardware`)."""
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
+from storefront.models.idempotency import IdempotentRequest
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -11,6 +12,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "IdempotentRequest",
     "ApiToken",
     "ROLES",
     "STAFF_ROLES",

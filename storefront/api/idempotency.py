@@ -1,0 +1,78 @@
+"""`Idempotency-Key` on API POSTs that move money (SPEC §8).
+
+The same key with the same request answers the first answer again; the same key with
+another request is a 409; a retry while the first is still running is a 409 too.
+"""
+import hashlib
+from functools import wraps
+
+from flask import g, jsonify, make_response, request
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from storefront import db
+from storefront.api.problems import problem
+from storefront.models import IdempotentRequest
+
+MAX_KEY_LENGTH = 255
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), request.get_data()):
+        digest.update(part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def idempotent(view):
+    """Wrap a token-authenticated view (g.api_user is set) that answers JSON."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return view(*args, **kwargs)
+        if len(key) > MAX_KEY_LENGTH:
+            return problem(422, "Invalid Idempotency-Key", f"Keys are at most {MAX_KEY_LENGTH} characters.")
+        session = db.session()
+        session.rollback()  # start clean: the claim below must be its own transaction
+        fingerprint = _request_hash()
+        try:
+            session.add(IdempotentRequest(user_id=g.api_user.id, key=key, request_hash=fingerprint))
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            earlier = session.scalar(
+                select(IdempotentRequest).where(
+                    IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key
+                )
+            )
+            if earlier.request_hash != fingerprint:
+                return problem(409, "Idempotency-Key reused",
+                               "This Idempotency-Key was used for a different request.")
+            if earlier.status_code is None:
+                return problem(409, "Request in progress",
+                               "A request with this Idempotency-Key is still being processed; retry shortly.")
+            response = jsonify(earlier.body)
+            response.status_code = earlier.status_code
+            if earlier.status_code >= 400:
+                response.mimetype = "application/problem+json"
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+
+        response = make_response(view(*args, **kwargs))
+        session.rollback()
+        if response.status_code >= 500:
+            # A failure of ours is not an answer to keep: the client may retry.
+            session.execute(delete(IdempotentRequest).where(
+                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
+        else:
+            claim = session.scalar(select(IdempotentRequest).where(
+                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
+            claim.status_code = response.status_code
+            claim.body = response.get_json()
+        session.commit()
+        return response
+
+    return guarded
