@@ -22,8 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from storefront import cli, db, rendering
+    from storefront import cli, db, rendering, request_log, security
 
+    request_log.init_app(app)
+    security.init_app(app)
     db.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)

@@ -29,8 +29,22 @@ def init_app(app: Flask) -> None:
             return problem(403, "Forbidden", "Your account may not do this.")
         return render("errors/403.html", status=403)
 
+    @app.errorhandler(500)
+    def server_error(_error):
+        if _wants_problem_json():
+            return problem(500, "Server error", "Something went wrong on our side; nothing was charged. Please try again.")
+        return render("errors/500.html", status=500)
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        if _wants_problem_json():
+            return problem(413, "Request too large", "The request body is larger than we accept.")
+        return render("errors/generic.html", status=413, heading="That was too much to send",
+                      message="The form you sent is larger than we accept. Please send less and try again.")
+
     @app.errorhandler(405)
     def method_not_allowed(_error):
         if _wants_problem_json():
             return problem(405, "Method not allowed", f"{request.method} is not allowed here.")
-        return render("errors/404.html", status=405)
+        return render("errors/generic.html", status=405, heading="That didn't work",
+                      message="This page can't be used that way. Please go back and try again.")
