@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from hardware.db import Base
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
+from tests.database import empty_every_table
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -38,12 +38,6 @@ def migrated_database(database_url) -> str:
     return database_url
 
 
-def _empty_every_table(engine) -> None:
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
 @pytest.fixture
 def empty_app(migrated_database, tmp_path):
     """The app on a migrated database with nothing in it, not even a catalog."""
@@ -57,7 +51,7 @@ def empty_app(migrated_database, tmp_path):
     )
     yield app
     engine = app.extensions["database"].engine
-    _empty_every_table(engine)
+    empty_every_table(engine)
     engine.dispose()
 
 

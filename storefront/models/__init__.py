@@ -1,4 +1,6 @@
-"""The storefront's tables (the inventory's live in `hardware`)."""
+"""The storefront's tables (the inventory's live in `hardware.models`, imported here so
+that one metadata, and one set of migrations, holds every table)."""
+import hardware.models  # noqa: F401
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.idempotency import IdempotentRequest

@@ -2,10 +2,10 @@
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, Integer, Numeric, String
+from sqlalchemy import JSON, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hardware.db import Base
+from hardware.db import Base, UTCDateTime
 
 MONEY = Numeric(10, 2)
 PERCENT = Numeric(5, 2)
@@ -64,6 +64,6 @@ class CatalogRevision(Base):
     __tablename__ = "catalog_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     source: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[dict] = mapped_column(JSON)

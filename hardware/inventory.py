@@ -1,0 +1,193 @@
+"""Operations on the hardware: gateways, SIMs, numbers, stock; and the inventory file."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hardware import lifecycle
+from hardware.errors import (
+    AlreadyExists,
+    InvalidInventory,
+    InvalidNumber,
+    NoSuchGateway,
+    NoSuchNumber,
+    NoSuchSim,
+    NoSuchSlot,
+    SlotOccupied,
+)
+from hardware.models import KINDS, LONG, SHORT, Gateway, InventoryEvent, Partner, PhoneNumber, Sim, Slot
+from hardware.validation import check_iccid, parse_e164
+
+MAX_SLOTS = 512
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def gateway_named(session: Session, name: str) -> Gateway:
+    gateway = session.scalar(select(Gateway).where(Gateway.name == name))
+    if gateway is None:
+        raise NoSuchGateway(f"There is no gateway called '{name}'.")
+    return gateway
+
+
+def add_gateway(session: Session, name: str, country_code: str, slot_count: int, online: bool = True) -> Gateway:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInventory("A gateway needs a name.")
+    if not 1 <= slot_count <= MAX_SLOTS:
+        raise InvalidInventory(f"A gateway has 1 to {MAX_SLOTS} slots, not {slot_count}.")
+    if session.scalar(select(Gateway.id).where(Gateway.name == name)) is not None:
+        raise AlreadyExists(f"A gateway called '{name}' exists already.")
+    gateway = Gateway(name=name, country_code=(country_code or "").upper(), online=online)
+    gateway.slots = [Slot(position=position) for position in range(1, slot_count + 1)]
+    session.add(gateway)
+    session.flush()
+    return gateway
+
+
+def _in_service(sim: Sim) -> bool:
+    return sim.slot is not None and sim.slot.gateway.online
+
+
+def insert_sim(session: Session, gateway_name: str, position: int, iccid: str) -> Sim:
+    """Put a SIM (new, or pulled earlier) into an empty slot; its number comes back into service."""
+    iccid = check_iccid(iccid)
+    gateway = gateway_named(session, gateway_name)
+    slot = next((slot for slot in gateway.slots if slot.position == position), None)
+    if slot is None:
+        raise NoSuchSlot(f"Gateway '{gateway.name}' has slots 1 to {gateway.slot_count}; there is no slot {position}.")
+    if slot.sim is not None:
+        raise SlotOccupied(f"Slot {position} of '{gateway.name}' already holds SIM {slot.sim.iccid}.")
+    sim = session.scalar(select(Sim).where(Sim.iccid == iccid))
+    if sim is None:
+        sim = Sim(iccid=iccid)
+        session.add(sim)
+    elif sim.slot is not None:
+        raise SlotOccupied(f"SIM {iccid} already sits in slot {sim.slot.position} of '{sim.slot.gateway.name}'.")
+    sim.slot = slot
+    session.flush()
+    if sim.number is not None and gateway.online:
+        lifecycle.back_in_service(session, sim.number, _now(), f"SIM inserted into {gateway.name}")
+    return sim
+
+
+def pull_sim(session: Session, iccid: str) -> Sim:
+    iccid = check_iccid(iccid)
+    sim = session.scalar(select(Sim).where(Sim.iccid == iccid))
+    if sim is None or sim.slot is None:
+        raise NoSuchSim(f"SIM {iccid} is not in any gateway.")
+    sim.slot = None
+    session.flush()
+    if sim.number is not None:
+        lifecycle.take_out_of_service(session, sim.number, _now(), "SIM pulled")
+    return sim
+
+
+def add_number(session: Session, raw_number: str, kind: str, country_code: str,
+               iccid: str | None = None, partner_name: str | None = None) -> PhoneNumber:
+    """A long-term number goes onto a SIM (by ICCID); a short-term one joins the country's pool."""
+    if kind not in KINDS:
+        raise InvalidNumber(f"A number is 'long' or 'short' term, not '{kind}'.")
+    e164 = parse_e164(raw_number, country_code)
+    if session.scalar(select(PhoneNumber.id).where(PhoneNumber.e164 == e164)) is not None:
+        raise AlreadyExists(f"{e164} is in the inventory already.")
+    partner = None
+    if partner_name:
+        partner = session.scalar(select(Partner).where(Partner.name == partner_name))
+        if partner is None:
+            raise InvalidInventory(f"There is no partner called '{partner_name}'.")
+    number = PhoneNumber(e164=e164, kind=kind, country_code=country_code.upper(), partner=partner,
+                         state=lifecycle.AVAILABLE, messages_sent=0, messages_received=0)
+    if kind == LONG:
+        if not iccid:
+            raise InvalidInventory("A long-term number needs the ICCID of its SIM.")
+        sim = session.scalar(select(Sim).where(Sim.iccid == check_iccid(iccid)))
+        if sim is None:
+            raise NoSuchSim(f"SIM {iccid} is not known: insert it into a gateway first.")
+        if sim.number is not None:
+            raise SlotOccupied(f"SIM {sim.iccid} already carries {sim.number.e164}.")
+        if sim.slot is not None and sim.slot.gateway.country_code != number.country_code:
+            raise InvalidNumber(
+                f"{e164} is a number of {number.country_code}, but gateway '{sim.slot.gateway.name}' "
+                f"serves {sim.slot.gateway.country_code}."
+            )
+        number.sim = sim
+        if not _in_service(sim):
+            number.state_before_outage = lifecycle.AVAILABLE
+            number.state = lifecycle.OUT_OF_SERVICE
+    elif iccid:
+        raise InvalidInventory("Short-term numbers come from the shared pool and have no SIM of their own.")
+    session.add(number)
+    session.flush()
+    return number
+
+
+def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
+    """Offline: every number on it goes out of service; online again: back where each was."""
+    gateway = gateway_named(session, name)
+    if gateway.online == online:
+        return gateway
+    gateway.online = online
+    now = _now()
+    session.add(InventoryEvent(kind="gateway_online" if online else "gateway_offline", gateway_id=gateway.id))
+    for slot in gateway.slots:
+        if slot.sim is not None and slot.sim.number is not None:
+            if online:
+                lifecycle.back_in_service(session, slot.sim.number, now, f"gateway {name} online")
+            else:
+                lifecycle.take_out_of_service(session, slot.sim.number, now, f"gateway {name} offline")
+    session.flush()
+    return gateway
+
+
+def add_partner(session: Session, name: str, notify_url: str, shared_secret: str) -> Partner:
+    if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
+        raise AlreadyExists(f"A partner called '{name}' exists already.")
+    partner = Partner(name=name, notify_url=notify_url, shared_secret=shared_secret)
+    session.add(partner)
+    session.flush()
+    return partner
+
+
+def record_message(session: Session, e164: str, direction: str) -> PhoneNumber:
+    """Count a message sent or received on a number (from the gateway's reports)."""
+    number = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164))
+    if number is None:
+        raise NoSuchNumber(f"{e164} is not in the inventory.")
+    if direction == "sent":
+        number.messages_sent += 1
+    elif direction == "received":
+        number.messages_received += 1
+    else:
+        raise InvalidInventory(f"A message is 'sent' or 'received', not '{direction}'.")
+    session.add(InventoryEvent(kind=f"message_{direction}", number_id=number.id))
+    session.flush()
+    return number
+
+
+def _in_stock(query, kind: str):
+    """Only numbers free to sell: available and, for long-term, on a SIM in an online gateway."""
+    query = query.where(PhoneNumber.kind == kind, PhoneNumber.state == lifecycle.AVAILABLE)
+    if kind == LONG:
+        query = (
+            query.join(Sim, PhoneNumber.sim_id == Sim.id)
+            .join(Slot, Sim.slot_id == Slot.id)
+            .join(Gateway, Slot.gateway_id == Gateway.id)
+            .where(Gateway.online.is_(True))
+        )
+    return query
+
+
+def in_stock_query(country_code: str, kind: str):
+    return _in_stock(select(PhoneNumber), kind).where(PhoneNumber.country_code == country_code.upper())
+
+
+def available_numbers(session: Session, country_code: str, kind: str, limit: int = 5) -> list[PhoneNumber]:
+    return list(session.scalars(in_stock_query(country_code, kind).order_by(PhoneNumber.e164).limit(limit)))
+
+
+def stock_by_country(session: Session, kind: str = LONG) -> dict[str, int]:
+    query = _in_stock(select(PhoneNumber.country_code, func.count(PhoneNumber.id)), kind)
+    return dict(session.execute(query.group_by(PhoneNumber.country_code)).tuples().all())

@@ -1,0 +1,104 @@
+"""Inventory tables: partners, gateways with their slots, SIM cards, phone numbers, events."""
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hardware.db import Base, UTCDateTime
+
+LONG = "long"
+SHORT = "short"
+KINDS = (LONG, SHORT)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Partner(Base):
+    """A company that provides SIMs; told (signed webhook) when its numbers return to the pool."""
+
+    __tablename__ = "hw_partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    notify_url: Mapped[str] = mapped_column(String(500))
+    shared_secret: Mapped[str] = mapped_column(String(200))
+
+
+class Gateway(Base):
+    __tablename__ = "hw_gateways"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    slots: Mapped[list["Slot"]] = relationship(
+        back_populates="gateway", order_by="Slot.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def slot_count(self) -> int:
+        return len(self.slots)
+
+
+class Slot(Base):
+    __tablename__ = "hw_slots"
+    __table_args__ = (UniqueConstraint("gateway_id", "position", name="uq_hw_slots_gateway_id_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gateway_id: Mapped[int] = mapped_column(ForeignKey("hw_gateways.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    gateway: Mapped[Gateway] = relationship(back_populates="slots")
+    sim: Mapped["Sim | None"] = relationship(back_populates="slot")
+
+
+class Sim(Base):
+    __tablename__ = "hw_sims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    iccid: Mapped[str] = mapped_column(String(22), unique=True)
+    # A slot holds one SIM at most; a pulled SIM has no slot.
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("hw_slots.id"), unique=True)
+    slot: Mapped[Slot | None] = relationship(back_populates="sim")
+    number: Mapped["PhoneNumber | None"] = relationship(back_populates="sim")
+
+
+class PhoneNumber(Base):
+    __tablename__ = "hw_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    e164: Mapped[str] = mapped_column(String(16), unique=True)
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    kind: Mapped[str] = mapped_column(String(5))
+    # Long-term numbers live on a SIM; short-term ones belong to the country's shared pool.
+    sim_id: Mapped[int | None] = mapped_column(ForeignKey("hw_sims.id"), unique=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("hw_partners.id"))
+    state: Mapped[str] = mapped_column(String(20), default="available", index=True)
+    # Where an out-of-service number goes back to when its gateway or SIM returns.
+    state_before_outage: Mapped[str | None] = mapped_column(String(20))
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cooling_off_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    messages_sent: Mapped[int] = mapped_column(Integer, default=0)
+    messages_received: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sim: Mapped[Sim | None] = relationship(back_populates="number")
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def has_messages(self) -> bool:
+        return (self.messages_sent or 0) + (self.messages_received or 0) > 0
+
+
+class InventoryEvent(Base):
+    """What happened to the hardware: messages, gateways going off- or online, returns to the pool."""
+
+    __tablename__ = "hw_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    number_id: Mapped[int | None] = mapped_column(ForeignKey("hw_numbers.id"))
+    gateway_id: Mapped[int | None] = mapped_column(ForeignKey("hw_gateways.id"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
