@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from hardware import lifecycle
 from hardware.errors import (
     AlreadyExists,
+    HardwareError,
     InvalidInventory,
     InvalidNumber,
     NoSuchGateway,
@@ -191,3 +192,46 @@ def available_numbers(session: Session, country_code: str, kind: str, limit: int
 def stock_by_country(session: Session, kind: str = LONG) -> dict[str, int]:
     query = _in_stock(select(PhoneNumber.country_code, func.count(PhoneNumber.id)), kind)
     return dict(session.execute(query.group_by(PhoneNumber.country_code)).tuples().all())
+
+
+def import_inventory(session: Session, document) -> dict[str, int]:
+    """Load an inventory file (partners, gateways with their SIMs and numbers, short-term pool).
+
+    Every problem is collected with where it is; if there is any, InvalidInventory is raised
+    and the caller rolls back, so nothing of the file stays.
+    """
+    if not isinstance(document, dict):
+        raise InvalidInventory("The inventory file must hold a JSON object.")
+    problems: list[str] = []
+    counts = {"partners": 0, "gateways": 0, "numbers": 0}
+
+    def attempt(where: str, action) -> None:
+        try:
+            with session.begin_nested():
+                action()
+        except (HardwareError, KeyError, TypeError, ValueError) as error:
+            message = error.message if isinstance(error, HardwareError) else f"missing or wrong field {error}"
+            problems.append(f"{where}: {message}")
+
+    for index, partner in enumerate(document.get("partners", [])):
+        attempt(f"partners[{index}]", lambda p=partner: add_partner(session, p["name"], p["notify_url"], p["shared_secret"]))
+        counts["partners"] += 1
+    for index, gateway in enumerate(document.get("gateways", [])):
+        where = f"gateways[{index}]"
+        attempt(where, lambda g=gateway: add_gateway(session, g["name"], g["country"], int(g["slots"]), bool(g.get("online", True))))
+        counts["gateways"] += 1
+        for sim_index, sim in enumerate(gateway.get("sims", [])):
+
+            def load_sim(g=gateway, s=sim):
+                insert_sim(session, g["name"], int(s["slot"]), s["iccid"])
+                add_number(session, s["number"], LONG, g["country"], iccid=s["iccid"], partner_name=s.get("partner"))
+
+            attempt(f"{where}.sims[{sim_index}]", load_sim)
+            counts["numbers"] += 1
+    for index, entry in enumerate(document.get("short_term_pool", [])):
+        attempt(f"short_term_pool[{index}]",
+                lambda e=entry: add_number(session, e["number"], SHORT, e["country"], partner_name=e.get("partner")))
+        counts["numbers"] += 1
+    if problems:
+        raise InvalidInventory("The inventory file was not loaded:\n" + "\n".join(problems))
+    return counts

@@ -7,12 +7,17 @@ from flask.cli import AppGroup
 from flask import Flask
 
 from pricing import CatalogError
+from hardware.errors import HardwareError
 from storefront import db
+from storefront.hardware_cli import hw_cli
+from storefront.jobs import jobs_cli
 from storefront.models import ROLES
+from storefront.services import operations
 from storefront.services.accounts import AccountError, create_user
 from storefront.services.catalog import export_catalog, has_catalog, import_catalog
 
 DEMO_CATALOG = Path(__file__).parent / "demo" / "catalog.json"
+DEMO_INVENTORY = Path(__file__).parent / "demo" / "inventory.json"
 
 
 def _read_json(path: Path):
@@ -58,11 +63,19 @@ def demo_cli():
 
 @demo_cli.command("load")
 def demo_load_command():
-    """Load the demo catalog, unless a catalog is there already."""
+    """Load the demo catalog and inventory, each unless there is one already."""
     if has_catalog(db.session()):
         click.echo("A catalog is already loaded; demo catalog left alone.")
+    else:
+        _import(DEMO_CATALOG)
+    if operations.has_inventory(db.session()):
+        click.echo("Gateways exist already; demo inventory left alone.")
         return
-    _import(DEMO_CATALOG)
+    try:
+        counts = operations.import_inventory(db.session(), _read_json(DEMO_INVENTORY))
+    except HardwareError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Loaded {counts['gateways']} demo gateways and {counts['numbers']} numbers.")
 
 
 @click.group("users", cls=AppGroup)
@@ -90,3 +103,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(hw_cli)
+    app.cli.add_command(jobs_cli)

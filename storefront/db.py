@@ -24,15 +24,23 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    # The sqlite3 driver's own transaction handling delays BEGIN, which breaks SAVEPOINTs
+    # (a RELEASE would commit); SQLAlchemy emits BEGIN itself instead (_sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
 
 
 def session() -> Session:

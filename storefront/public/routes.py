@@ -4,6 +4,7 @@ from pricing import UnknownCountry
 from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
+from storefront.services.operations import long_term_stock
 from storefront.services.catalog import current_catalog
 from storefront.services.quotes import price_table
 
@@ -24,5 +25,6 @@ def landing():
         block="live_prices",
         countries=catalog.countries,
         prices=prices,
+        stock=long_term_stock(db.session()),
         error=error,
     )

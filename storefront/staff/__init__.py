@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
+
+from storefront.staff import operations  # noqa: E402,F401

@@ -58,3 +58,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(app, live_server):
+    """Create an account with `roles` and sign it in on `page`; returns the e-mail."""
+    from storefront import db
+    from storefront.services.accounts import create_user
+
+    def sign_in_as(page, email: str, roles=("customer",), password: str = "correct horse battery") -> str:
+        with app.app_context():
+            create_user(db.session(), email, password, roles)
+        page.goto(live_server + "/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign out").wait_for()
+        return email
+
+    return sign_in_as

@@ -1,0 +1,26 @@
+"""`flask --app storefront jobs run`: periodic work, idempotent, safe to run every minute."""
+from datetime import datetime, timezone
+
+import click
+from flask.cli import AppGroup
+
+from hardware import lifecycle
+from storefront import db
+from storefront.db import transaction
+
+jobs_cli = AppGroup("jobs", help="Periodic work (run from cron).")
+
+
+def run_jobs(session, now: datetime) -> dict[str, int]:
+    """Everything periodic, each step its own transaction; returns what each step did."""
+    with transaction(session):
+        released = lifecycle.release_cooled_off(session, now)
+    return {"numbers back in the pool": len(released)}
+
+
+@jobs_cli.command("run")
+def run_command():
+    """Run every periodic job once."""
+    done = run_jobs(db.session(), datetime.now(timezone.utc))
+    for what, count in done.items():
+        click.echo(f"{what}: {count}")

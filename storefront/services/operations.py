@@ -1,0 +1,72 @@
+"""Operations on the gateway hardware, each one transaction, for the CLI and the operations page.
+
+`hardware` does the work; this layer owns the transaction so a failed step leaves nothing
+half-done, and is where the storefront reacts to new stock.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from hardware import inventory
+from hardware.models import LONG, SHORT, Gateway, Slot
+from storefront.db import transaction
+
+
+def add_gateway(session: Session, name: str, country_code: str, slot_count: int, online: bool = True) -> Gateway:
+    with transaction(session):
+        return inventory.add_gateway(session, name, country_code, slot_count, online)
+
+
+def insert_sim(session: Session, gateway_name: str, position: int, iccid: str, number: str | None = None,
+               partner_name: str | None = None):
+    """Insert a SIM and, if given, put its long-term number on it: both or neither."""
+    with transaction(session):
+        sim = inventory.insert_sim(session, gateway_name, position, iccid)
+        if number:
+            gateway = inventory.gateway_named(session, gateway_name)
+            inventory.add_number(session, number, LONG, gateway.country_code, iccid=sim.iccid,
+                                 partner_name=partner_name)
+        return sim
+
+
+def pull_sim(session: Session, iccid: str):
+    with transaction(session):
+        return inventory.pull_sim(session, iccid)
+
+
+def add_number(session: Session, number: str, kind: str, country_code: str, iccid: str | None = None,
+               partner_name: str | None = None):
+    with transaction(session):
+        return inventory.add_number(session, number, kind, country_code, iccid=iccid, partner_name=partner_name)
+
+
+def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
+    with transaction(session):
+        return inventory.set_gateway_online(session, name, online)
+
+
+def import_inventory(session: Session, document) -> dict[str, int]:
+    with transaction(session):
+        return inventory.import_inventory(session, document)
+
+
+def long_term_stock(session: Session) -> dict[str, int]:
+    return inventory.stock_by_country(session, LONG)
+
+
+def short_term_pool(session: Session) -> dict[str, int]:
+    return inventory.stock_by_country(session, SHORT)
+
+
+def gateways_overview(session: Session) -> list[Gateway]:
+    """Every gateway with its slots, SIMs and numbers loaded, for the operations page."""
+    return list(
+        session.scalars(
+            select(Gateway)
+            .options(selectinload(Gateway.slots).selectinload(Slot.sim))
+            .order_by(Gateway.country_code, Gateway.name)
+        )
+    )
+
+
+def has_inventory(session: Session) -> bool:
+    return session.scalar(select(Gateway.id).limit(1)) is not None
