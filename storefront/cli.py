@@ -14,6 +14,7 @@ from storefront.jobs import jobs_cli
 from storefront.models import ROLES
 from storefront.services import operations
 from storefront.services.accounts import AccountError, create_user
+from storefront.services.credits import InsufficientCredits, adjust_credits
 from storefront.services.catalog import export_catalog, has_catalog, import_catalog
 
 DEMO_CATALOG = Path(__file__).parent / "demo" / "catalog.json"
@@ -99,9 +100,28 @@ def users_create_command(email: str, password: str, roles: tuple[str, ...]):
     click.echo(f"Created {user.email} with role(s) {', '.join(sorted(user.roles))}.")
 
 
+@click.group("credits", cls=AppGroup)
+def credits_cli():
+    """Customers' prepaid credits."""
+
+
+@credits_cli.command("adjust")
+@click.argument("email")
+@click.argument("amount")
+@click.option("--reason", required=True, help="Shown to the customer in their credit history.")
+def credits_adjust_command(email: str, amount: str, reason: str):
+    """Add AMOUNT euros of credits (a goodwill credit), or remove them: `-- EMAIL -5.00`."""
+    try:
+        entry = adjust_credits(db.session(), email, amount, reason)
+    except (AccountError, InsufficientCredits) as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Booked {entry.amount} EUR for {email}: {reason}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(hw_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(credits_cli)

@@ -40,7 +40,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _sqlite_begin(connection):
-    connection.exec_driver_sql("BEGIN")
+    # SQLite has one writer at a time. Taking the write lock at BEGIN makes a concurrent
+    # transaction wait its turn (busy timeout) instead of failing half-way with
+    # "database is locked" when it first writes after reading.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session() -> Session:

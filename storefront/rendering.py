@@ -2,6 +2,8 @@
 from flask import Flask, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
+from pricing import Money
+
 
 def render(template: str, block: str | None = None, status: int = 200, **context):
     """Render `template`, or only its `block` when htmx asked (request.htmx).
@@ -19,3 +21,4 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = str
+    app.jinja_env.filters["euros"] = lambda amount: str(Money(amount))

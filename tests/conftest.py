@@ -76,3 +76,36 @@ def runner(app):
 @pytest.fixture
 def demo_catalog_path() -> Path:
     return DEMO_CATALOG
+
+
+@pytest.fixture
+def stocked_app(app):
+    """The app with the demo catalog and the demo inventory (Sweden out of long-term stock)."""
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+class Customers:
+    """Makes customers with credits and signed-in test clients."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def signed_in(self, email: str = "ada@example.com", credits: str | None = None, roles=("customer",)):
+        from storefront import db
+        from storefront.services.accounts import create_user
+        from storefront.services.credits import adjust_credits
+
+        with self.app.app_context():
+            create_user(db.session(), email, "correct horse battery", roles)
+            if credits:
+                adjust_credits(db.session(), email, credits, "Welcome credit")
+        client = self.app.test_client()
+        client.post("/login", data={"email": email, "password": "correct horse battery"})
+        return client
+
+
+@pytest.fixture
+def customers(stocked_app) -> Customers:
+    return Customers(stocked_app)

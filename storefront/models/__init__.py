@@ -3,7 +3,9 @@ that one metadata, and one set of migrations, holds every table)."""
 import hardware.models  # noqa: F401
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
+from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
+from storefront.models.rentals import Rental
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -14,6 +16,8 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "Rental",
+    "LedgerEntry",
     "IdempotentRequest",
     "ApiToken",
     "ROLES",

@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
+
+from storefront.shop import routes  # noqa: E402,F401

@@ -1,0 +1,55 @@
+"""Rentals: who holds which number, on which terms, paid through when."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hardware.db import Base, UTCDateTime
+from hardware.models import PhoneNumber
+from storefront.models.accounts import User
+from storefront.models.catalog import MONEY, PERCENT, utcnow
+
+# Pricing models (SPEC §2): how the rental is priced when it renews.
+BUNDLE = "bundle"
+LEGACY = "legacy"
+SHORT_PREPAID = "short_prepaid"
+SUBSCRIPTION = "subscription"
+
+ACTIVE = "active"
+PAST_DUE = "past_due"
+COOLING_OFF = "cooling_off"
+ENDED = "ended"
+RETURNED = "returned"
+
+
+class Rental(Base):
+    __tablename__ = "rentals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    number_id: Mapped[int] = mapped_column(ForeignKey("hw_numbers.id"), index=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(5))
+    pricing_model: Mapped[str] = mapped_column(String(20))
+    tier_months: Mapped[int | None] = mapped_column(Integer)
+    months: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    paid_through: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the purchase charged: the quote's total, and the bundle part of it (refunds).
+    charged_total: Mapped[Decimal] = mapped_column(MONEY)
+    bundle_paid: Mapped[Decimal | None] = mapped_column(MONEY)
+    # The checkout's idempotency key: a double submit finds the rental it already made.
+    purchase_key: Mapped[str] = mapped_column(String(100), unique=True)
+    # Grandfathered numbers (rule 6) keep these until their holder extends.
+    legacy_monthly_rate: Mapped[Decimal | None] = mapped_column(MONEY)
+    legacy_months: Mapped[int | None] = mapped_column(Integer)
+    legacy_discount_percent: Mapped[Decimal | None] = mapped_column(PERCENT)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    number: Mapped[PhoneNumber] = relationship()

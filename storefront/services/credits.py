@@ -1,0 +1,84 @@
+"""Prepaid credits: booking ledger entries and reading the balance (SPEC §7).
+
+`book` runs inside the caller's transaction (a purchase books its debit together with
+the rental it pays for, and commits both or neither). It locks the customer's account
+row first, so two debits of one customer take turns and the balance never goes
+negative; the unique idempotency key makes a replayed booking a no-op.
+"""
+import secrets
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pricing import Money
+from storefront.db import transaction
+from storefront.models import LedgerEntry, User
+from storefront.models.credits import ADJUSTMENT, ENTRY_KINDS
+from storefront.services.accounts import AccountError, normalize_email
+
+
+class InsufficientCredits(Exception):
+    def __init__(self, balance: Money, needed: Money):
+        self.balance = balance
+        self.needed = needed
+        self.missing = needed - balance
+        self.message = (
+            f"Your balance is {balance}, {self.missing} short of {needed}. "
+            f"Top up at least {self.missing} to continue."
+        )
+        super().__init__(self.message)
+
+
+def balance(session: Session, user_id: int) -> Money:
+    total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.user_id == user_id))
+    return Money(Decimal(total)).rounded_to_cents()
+
+
+def ledger(session: Session, user_id: int, limit: int = 100) -> list[LedgerEntry]:
+    return list(
+        session.scalars(
+            select(LedgerEntry).where(LedgerEntry.user_id == user_id)
+            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
+        )
+    )
+
+
+def _entry_with_key(session: Session, key: str) -> LedgerEntry | None:
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+
+
+def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_key: str,
+         description: str, reference: str | None = None) -> LedgerEntry:
+    """Append one entry (negative `amount` = money out); a known key returns the first entry."""
+    if kind not in ENTRY_KINDS:
+        raise ValueError(f"unknown ledger entry kind {kind!r}")
+    if amount.is_zero():
+        raise ValueError("a ledger entry moves money")
+    # Taking the account's row lock serialises this customer's bookings (PostgreSQL).
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    earlier = _entry_with_key(session, idempotency_key)
+    if earlier is not None:
+        return earlier
+    if amount.amount < 0:
+        available = balance(session, user_id)
+        if available + amount < Money.zero():
+            raise InsufficientCredits(available, -amount)
+    entry = LedgerEntry(user_id=user_id, kind=kind, amount=amount.rounded_to_cents().amount,
+                        idempotency_key=idempotency_key, reference=reference, description=description)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def adjust_credits(session: Session, email: str, amount: str, reason: str) -> LedgerEntry:
+    """A staff adjustment (goodwill credit, correction): one ledger entry, its own key."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise AccountError(f"There is no account for {email}.")
+    try:
+        money = Money.of(amount).rounded_to_cents()
+    except ValueError as error:
+        raise AccountError(f"'{amount}' is not an amount of money.") from error
+    with transaction(session):
+        return book(session, user.id, money, ADJUSTMENT, f"adjustment:{secrets.token_urlsafe(12)}", reason)

@@ -1,0 +1,93 @@
+from datetime import datetime, timezone
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from hardware.errors import OutOfStock
+from storefront import db
+from storefront.models import Rental
+from storefront.rendering import render
+from storefront.services import credits
+from storefront.services.credits import InsufficientCredits
+from storefront.services.purchases import buy_with_credits
+from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, issue_token, read_token
+from storefront.shop import bp
+from storefront.shop.wizard import wizard_state
+
+
+class CheckoutForm(FlaskForm):
+    token = HiddenField()
+
+
+def _today():
+    return datetime.now(timezone.utc).date()
+
+
+@bp.get("/buy")
+def buy():
+    state = wizard_state(db.session(), request.args, _today())
+    return render("shop/buy.html", block="wizard", state=state)
+
+
+def _review(state, message: str | None = None, status: int = 200):
+    token = issue_token(current_app.config["SECRET_KEY"], state.request, state.quote, state.number.id)
+    return render(
+        "shop/review.html",
+        status=status,
+        state=state,
+        quote=state.quote,
+        form=CheckoutForm(formdata=None, token=token),
+        balance=credits.balance(db.session(), current_user.id),
+        message=message,
+    )
+
+
+@bp.get("/buy/review")
+@login_required
+def review():
+    state = wizard_state(db.session(), request.args, _today())
+    if not state.ready:
+        return redirect(url_for("shop.buy", **request.args))
+    return _review(state)
+
+
+@bp.post("/buy/checkout")
+@login_required
+def checkout():
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db.session()
+    try:
+        order = read_token(current_app.config["SECRET_KEY"], form.token.data)
+    except QuoteExpired as error:
+        flash(error.message)
+        return redirect(url_for("shop.buy"))
+    query = {"country": order.request.country, "kind": order.request.kind,
+             "tier_months": order.request.tier_months, "months": order.request.months,
+             "billing": order.request.billing, "number": order.number_id}
+    query = {key: value for key, value in query.items() if value is not None}
+    try:
+        rental = buy_with_credits(session, current_user, order)
+    except QuoteChanged as error:
+        state = wizard_state(session, query, _today())
+        return _review(state, message=error.message, status=409)
+    except OutOfStock as error:
+        flash(error.message)
+        query.pop("number")
+        return redirect(url_for("shop.buy", **query))
+    except InsufficientCredits as error:
+        state = wizard_state(session, query, _today())
+        return _review(state, message=error.message, status=402)
+    return redirect(url_for("shop.bought", rental_id=rental.id))
+
+
+@bp.get("/buy/done/<int:rental_id>")
+@login_required
+def bought(rental_id: int):
+    rental = db.session().get(Rental, rental_id)
+    if rental is None or rental.user_id != current_user.id:
+        abort(404)
+    return render("shop/done.html", rental=rental)
