@@ -12,8 +12,7 @@ HTMX := storefront/static/vendor/htmx.min.js
 run: install assets
 	$(BIN)/flask --app storefront db upgrade
 	$(BIN)/flask --app storefront demo load
-	@echo "Storefront: http://$(HOST):$(PORT)/"
-	$(BIN)/flask --app storefront run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python tools/dev_server.py
 
 test: install assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

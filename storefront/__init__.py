@@ -24,8 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from storefront import cli, db, rendering, request_log, security
 
+    from storefront.payments import stripe_gateway
+
     request_log.init_app(app)
     security.init_app(app)
+    stripe_gateway.init_app(app)
     db.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)
@@ -51,5 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(payments_bp, url_prefix="/payments")
     csrf.exempt(api_bp)
+    from storefront.payments.routes import webhook
+
+    csrf.exempt(webhook)
     init_errors(app)
     return app

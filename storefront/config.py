@@ -21,6 +21,8 @@ def from_environment(instance_path: str) -> dict:
         # Unset means the official api.stripe.com; development points it at localstripe.
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local"),
+        # Stripe.js: the official script with real keys; localstripe's stand-in in development.
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

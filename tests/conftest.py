@@ -13,6 +13,7 @@ from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
 from tests.database import empty_every_table
+from tools.stripe_standin import LocalStripe
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -30,6 +31,17 @@ def database_url(request, tmp_path_factory) -> str:
     return url
 
 
+WEBHOOK_SECRET = "whsec_test"
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory):
+    """The Stripe stand-in, on a free port for the whole run."""
+    standin = LocalStripe(log_path=tmp_path_factory.mktemp("localstripe") / "localstripe.log")
+    yield standin
+    standin.stop()
+
+
 @pytest.fixture(scope="session")
 def migrated_database(database_url) -> str:
     engine = make_engine(database_url)
@@ -39,7 +51,7 @@ def migrated_database(database_url) -> str:
 
 
 @pytest.fixture
-def empty_app(migrated_database, tmp_path):
+def empty_app(migrated_database, localstripe):
     """The app on a migrated database with nothing in it, not even a catalog."""
     app = create_app(
         {
@@ -47,6 +59,11 @@ def empty_app(migrated_database, tmp_path):
             "DATABASE_URL": migrated_database,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            "STRIPE_API_BASE": localstripe.base_url,
+            "STRIPE_JS_URL": localstripe.js_url,
+            "STRIPE_SECRET_KEY": "sk_test_suite",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_suite",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
     )
     yield app

@@ -5,6 +5,7 @@ from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
+from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
 from storefront.models.catalog import (
     BundleFactorRow,
@@ -16,6 +17,9 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "CardPayment",
+    "ProcessedStripeEvent",
+    "StripeCustomer",
     "Rental",
     "LedgerEntry",
     "IdempotentRequest",

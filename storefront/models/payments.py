@@ -1,0 +1,51 @@
+"""Card payments through Stripe, and the Stripe events already handled."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hardware.db import Base, UTCDateTime
+from storefront.models.catalog import MONEY, utcnow
+
+TOP_UP = "top_up"
+SUBSCRIPTION_START = "subscription_start"
+
+STARTED = "started"
+PROCESSING = "processing"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+
+
+class CardPayment(Base):
+    """One attempt to take money from a card, for a top-up or a subscription's first charge."""
+
+    __tablename__ = "card_payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    status: Mapped[str] = mapped_column(String(20), default=STARTED)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    failure_message: Mapped[str | None] = mapped_column(String(300))
+    # Where the customer goes when it has succeeded (a checkout waiting for the credits).
+    return_to: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StripeCustomer(Base):
+    __tablename__ = "stripe_customers"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class ProcessedStripeEvent(Base):
+    """A webhook event handled once: a replay finds its id here and changes nothing."""
+
+    __tablename__ = "stripe_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
