@@ -54,6 +54,12 @@ def days_left_in_month(start: date) -> int:
     return min(last_day - start.day + 1, DAYS_IN_A_BILLING_MONTH)
 
 
+def first_renewal(start: date) -> date:
+    """Rule 5: subscriptions are "billed on the 1st": the first full month is charged on
+    the 1st after the purchase day (bought on the 1st: a month later)."""
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
 def prorated_first_month(monthly_fee: Money, start: date) -> Money:
     """Rule 5: "on the 1st the full monthly fee; on any other day fee / 30 × days_left …
     rounded to cents." """

@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
@@ -31,6 +31,11 @@ class CardPayment(Base):
     failure_message: Mapped[str | None] = mapped_column(String(300))
     # Where the customer goes when it has succeeded (a checkout waiting for the credits).
     return_to: Mapped[str | None] = mapped_column(String(500))
+    # A subscription's first charge: the signed quote the customer accepted, its key
+    # (one payment per checkout, however often it is submitted) and the rental it pays.
+    checkout_token: Mapped[str | None] = mapped_column(Text)
+    checkout_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
@@ -16,6 +16,8 @@ LEGACY = "legacy"
 SHORT_PREPAID = "short_prepaid"
 SUBSCRIPTION = "subscription"
 
+# A subscription whose first card charge is still being confirmed: the number is held.
+PENDING_PAYMENT = "pending_payment"
 ACTIVE = "active"
 PAST_DUE = "past_due"
 COOLING_OFF = "cooling_off"

@@ -9,7 +9,9 @@ from storefront import db
 from storefront.payments import bp, stripe_gateway
 from storefront.payments.stripe_gateway import PaymentError
 from storefront.rendering import render
-from storefront.services import credits, payments
+from storefront.models import Rental
+from storefront.models.payments import SUBSCRIPTION_START
+from storefront.services import credits, payments, subscriptions
 
 
 class TopUpForm(FlaskForm):
@@ -60,6 +62,8 @@ def card_payment(payment_id: int):
         "payments/card.html",
         block="status",
         payment=payment,
+        subscribing=payment.purpose == SUBSCRIPTION_START,
+        rental=db.session().get(Rental, payment.rental_id) if payment.rental_id else None,
         form=CardForm(),
         client_secret=request.args.get("authenticate"),
         balance=credits.balance(db.session(), current_user.id),
@@ -76,7 +80,11 @@ def pay(payment_id: int):
     if not form.validate_on_submit() or not form.card_token.data:
         flash("Please enter your card details.")
         return redirect(url_for("payments.card_payment", payment_id=payment.id))
-    charge = payments.pay_top_up(db.session(), current_user, payment, form.card_token.data)
+    if payment.purpose == SUBSCRIPTION_START:
+        charge = subscriptions.pay_subscription(db.session(), current_user, payment, form.card_token.data,
+                                                current_app.config["SECRET_KEY"])
+    else:
+        charge = payments.pay_top_up(db.session(), current_user, payment, form.card_token.data)
     if charge is not None and charge.status == "requires_action":
         # The bank wants the customer to confirm (3-D Secure): Stripe.js does it on the page.
         return redirect(url_for("payments.card_payment", payment_id=payment.id, authenticate=charge.client_secret))

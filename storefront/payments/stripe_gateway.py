@@ -62,11 +62,11 @@ def _call(action):
         raise CardDeclined(error.user_message or "Your card was declined.") from error
     except (stripe.APIConnectionError, stripe.RateLimitError) as error:
         raise StripeUnavailable(
-            "We couldn't reach our card processor. Nothing was charged; please try again in a minute."
+            "We couldn't reach our card processor. Please try again in a minute."
         ) from error
     except stripe.StripeError as error:
         raise PaymentError(
-            "The card payment could not be made. Nothing was charged; please try again."
+            "The card payment could not be made. Please try again."
         ) from error
 
 
@@ -79,10 +79,12 @@ def create_customer(email: str, user_id: int) -> str:
 
 
 def save_card(customer_id: str, card_token: str) -> str:
-    """Attach the card behind a Stripe.js token to the customer; raises CardDeclined."""
+    """Attach the card behind a Stripe.js token to the customer and make it the card their
+    subscriptions renew with; raises CardDeclined."""
     card = _call(lambda: _client().v1.customers.payment_sources.create(
         customer_id, params={"source": card_token}
     ))
+    _call(lambda: _client().v1.customers.update(customer_id, params={"default_source": card.id}))
     return card.id
 
 
@@ -100,7 +102,7 @@ def charge(customer_id: str, card_id: str, amount: Money, description: str, meta
         options={"idempotency_key": idempotency_key},
     ))
     if intent.status not in ("succeeded", "requires_action", "processing"):
-        raise CardDeclined("Your card was declined. Nothing was charged.")
+        raise CardDeclined("Your card was declined.")
     return Charge(intent.id, intent.status, intent.client_secret)
 
 

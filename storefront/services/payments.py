@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from pricing import Money
 from storefront.db import transaction
-from storefront.models import CardPayment, ProcessedStripeEvent, Rental, StripeCustomer, User
+from storefront.models import CardPayment, ProcessedStripeEvent, Rental, User
 from storefront.models import credits as ledger_kinds
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront.payments import stripe_gateway
 from storefront.payments.stripe_gateway import PaymentError
-from storefront.services import credits
+from storefront.services import credits, subscriptions
+from storefront.services.customers import customer_id_for
 
 MIN_TOP_UP = Money.of("5.00")
 MAX_TOP_UP = Money.of("1000.00")
@@ -49,16 +50,6 @@ def payment_of(session: Session, user: User, payment_id: int) -> CardPayment | N
     return payment if payment is not None and payment.user_id == user.id else None
 
 
-def _customer_id(session: Session, user: User) -> str:
-    known = session.get(StripeCustomer, user.id)
-    if known is not None:
-        return known.customer_id
-    customer_id = stripe_gateway.create_customer(user.email, user.id)
-    with transaction(session):
-        session.add(StripeCustomer(user_id=user.id, customer_id=customer_id))
-    return customer_id
-
-
 def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: str) -> stripe_gateway.Charge | None:
     """Charge the card for a started top-up. Credits follow when Stripe confirms (webhook).
 
@@ -68,7 +59,7 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     if payment.status != payment_states.STARTED:
         return None
     try:
-        customer_id = _customer_id(session, user)
+        customer_id = customer_id_for(session, user)
         card_id = stripe_gateway.save_card(customer_id, card_token)
         charge = stripe_gateway.charge(
             customer_id, card_id, Money(payment.amount), "Credit top-up",
@@ -102,7 +93,10 @@ def handle_event(session: Session, event) -> bool:
 
 def _payment_intent_succeeded(session: Session, intent) -> None:
     payment = session.scalar(select(CardPayment).where(CardPayment.payment_intent_id == intent.id))
-    if payment is None or payment.purpose != payment_states.TOP_UP:
+    if payment is None:
+        return
+    if payment.purpose == payment_states.SUBSCRIPTION_START:
+        subscriptions.activate(session, payment, datetime.now(timezone.utc))
         return
     received = stripe_gateway.from_cents(intent.amount, intent.currency)
     credits.book(session, payment.user_id, received, ledger_kinds.TOP_UP, f"top-up:{intent.id}",
@@ -114,9 +108,15 @@ def _payment_intent_failed(session: Session, intent) -> None:
     payment = session.scalar(select(CardPayment).where(CardPayment.payment_intent_id == intent.id))
     if payment is None or payment.status == payment_states.SUCCEEDED:
         return
-    payment.status = payment_states.FAILED
     error = getattr(intent, "last_payment_error", None)
-    payment.failure_message = (getattr(error, "message", None) if error else None) or "Your card was declined."
+    message = (getattr(error, "message", None) if error else None) or "Your card was declined."
+    if payment.purpose == payment_states.SUBSCRIPTION_START:
+        rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
+        subscriptions.undo_subscription_start(session, payment, rental.stripe_subscription_id if rental else None,
+                                              message)
+        return
+    payment.status = payment_states.FAILED
+    payment.failure_message = message
 
 
 def _subscription_rental(session: Session, subscription_id: str | None) -> Rental | None:

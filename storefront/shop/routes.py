@@ -12,6 +12,7 @@ from storefront.rendering import render
 from storefront.services import credits
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import buy_with_credits
+from storefront.services.subscriptions import start_subscription
 from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, issue_token, read_token
 from storefront.shop import bp
 from storefront.shop.wizard import wizard_state
@@ -70,6 +71,9 @@ def checkout():
              "billing": order.request.billing, "number": order.number_id}
     query = {key: value for key, value in query.items() if value is not None}
     try:
+        if order.request.billing == "subscription":
+            payment = start_subscription(session, current_user, current_app.config["SECRET_KEY"], form.token.data)
+            return redirect(url_for("payments.card_payment", payment_id=payment.id))
         rental = buy_with_credits(session, current_user, order)
     except QuoteChanged as error:
         state = wizard_state(session, query, _today())

@@ -1,7 +1,11 @@
 """A new customer tops up by card and buys a long-term number at the tier picker's price."""
 import re
 
+from datetime import datetime, timezone
+
 import pytest
+
+from tests.storefront.test_subscriptions import FRANCE, expected_first_charge
 
 from tests.conftest import WEBHOOK_SECRET
 
@@ -64,3 +68,28 @@ def test_a_declined_card_shows_a_clear_message_and_books_nothing(stocked_app, pa
     page.get_by_text("Your card was declined.").wait_for()
     page.goto(live_server + "/credits")
     assert page.get_by_test_id("balance").inner_text() == "€0.00"
+
+
+def test_subscribe_to_a_short_term_number_pays_setup_fee_and_prorated_month_as_quoted(
+    stocked_app, page, live_server, sign_in, webhooks_to_live_server
+):
+    sign_in(page, "monthly@example.com")
+    page.goto(live_server + "/buy")
+    page.select_option("#country", "FR")
+    page.get_by_label(re.compile("Short-term")).check()
+    page.get_by_label(re.compile("Monthly subscription")).check()
+    page.locator("input[name=number]").first.wait_for()
+    page.locator("input[name=number]").first.check()
+    total = page.get_by_test_id("quote-total")
+    total.wait_for()
+    quoted = total.inner_text()
+    assert quoted == f"€{expected_first_charge(FRANCE, datetime.now(timezone.utc).date())}"
+    page.get_by_role("button", name="Continue to payment").click()
+
+    assert page.get_by_test_id("quote-total").inner_text() == quoted
+    page.get_by_role("button", name="Continue to card payment").click()
+    fill_card(page, "4242424242424242")
+    page.get_by_role("button", name=f"Pay {quoted}").click()
+    page.get_by_role("link", name="See your new number").click()
+    page.get_by_role("heading", name=re.compile("is yours")).wait_for()
+    assert f"We charged {quoted} to your card" in page.locator("main").inner_text()

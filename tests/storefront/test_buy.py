@@ -2,7 +2,6 @@
 import re
 from html import unescape
 
-import pytest
 from sqlalchemy import func, select
 
 from storefront import db

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import stripe
-from sqlalchemy import select
 
 from hardware.allocation import allocate
 from storefront import db

@@ -30,9 +30,14 @@ def upgrade():
     sa.Column('payment_intent_id', sa.String(length=100), nullable=True),
     sa.Column('failure_message', sa.String(length=300), nullable=True),
     sa.Column('return_to', sa.String(length=500), nullable=True),
+    sa.Column('checkout_token', sa.Text(), nullable=True),
+    sa.Column('checkout_key', sa.String(length=100), nullable=True),
+    sa.Column('rental_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['rental_id'], ['rentals.id'], name=op.f('fk_card_payments_rental_id_rentals')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_card_payments_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_card_payments')),
+    sa.UniqueConstraint('checkout_key', name=op.f('uq_card_payments_checkout_key')),
     sa.UniqueConstraint('payment_intent_id', name=op.f('uq_card_payments_payment_intent_id'))
     )
     with op.batch_alter_table('card_payments', schema=None) as batch_op:

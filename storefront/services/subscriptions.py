@@ -1,0 +1,151 @@
+"""Short-term monthly subscriptions: the first charge (setup fee + prorated first month,
+from `pricing`) is taken by us at purchase; Stripe renews the full fee on each 1st.
+
+Order of work, so that a failure anywhere leaves no half-made rental and no charge
+without a rental: hold the number and a pending rental → save the card → create the
+subscription (first invoice on the 1st) → charge the first amount. If a step fails, the
+steps before it are undone: subscription cancelled, number released, rental deleted.
+"""
+import logging
+from dataclasses import replace
+from datetime import datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hardware import lifecycle
+from hardware.allocation import allocate
+from hardware.errors import OutOfStock
+from pricing import first_renewal
+from storefront.db import transaction
+from storefront.models import CardPayment, Rental, User
+from storefront.models import payments as payment_states
+from storefront.models import rentals as rental_states
+from storefront.payments import stripe_gateway
+from storefront.payments.stripe_gateway import PaymentError
+from storefront.services.catalog import current_catalog
+from storefront.services.customers import customer_id_for
+from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, confirm_quote, read_token
+
+log = logging.getLogger(__name__)
+
+
+def start_subscription(session: Session, user: User, secret_key: str, token: str,
+                       now: datetime | None = None) -> CardPayment:
+    """The card payment for a subscription checkout; the same checkout gives the same payment.
+
+    Raises QuoteExpired, or QuoteChanged when the price moved since the customer saw it.
+    """
+    checkout = read_token(secret_key, token)
+    earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
+    if earlier is not None:
+        return earlier
+    today = (now or datetime.now(timezone.utc)).date()
+    quote = confirm_quote(current_catalog(session), replace(checkout, request=replace(checkout.request, start=today)))
+    try:
+        with transaction(session):
+            payment = CardPayment(user_id=user.id, purpose=payment_states.SUBSCRIPTION_START,
+                                  amount=quote.total.amount, status=payment_states.STARTED,
+                                  checkout_token=token, checkout_key=checkout.key)
+            session.add(payment)
+    except IntegrityError:
+        return session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
+    return payment
+
+
+def _fail(session: Session, payment: CardPayment, message: str) -> None:
+    with transaction(session):
+        payment.status = payment_states.FAILED
+        payment.failure_message = message
+
+
+def pay_subscription(session: Session, user: User, payment: CardPayment, card_token: str, secret_key: str,
+                     now: datetime | None = None) -> stripe_gateway.Charge | None:
+    """Charge the first amount and start the subscription; None if it did not go through
+    (the payment then says why, and nothing is charged or rented)."""
+    if payment.status != payment_states.STARTED:
+        return None
+    now = now or datetime.now(timezone.utc)
+    try:
+        checkout = read_token(secret_key, payment.checkout_token)
+        request = replace(checkout.request, start=now.date())
+        quote = confirm_quote(current_catalog(session), replace(checkout, request=request))
+    except (QuoteExpired, QuoteChanged) as error:
+        _fail(session, payment, error.message)
+        return None
+    renewal = datetime.combine(first_renewal(now.date()), time(), timezone.utc)
+    try:
+        with transaction(session):
+            number = allocate(session, request.country, request.kind, checkout.number_id, to_state=lifecycle.HELD)
+            rental = Rental(
+                user_id=user.id, number_id=number.id, country_code=request.country, kind=request.kind,
+                pricing_model=rental_states.SUBSCRIPTION, months=1, status=rental_states.PENDING_PAYMENT,
+                auto_renew=True, started_at=now, paid_through=renewal, charged_total=quote.total.amount,
+                purchase_key=checkout.key,
+            )
+            session.add(rental)
+            session.flush()
+            payment.rental_id = rental.id
+    except OutOfStock as error:
+        _fail(session, payment, error.message)
+        return None
+
+    subscription_id = None
+    try:
+        customer_id = customer_id_for(session, user)
+        card_id = stripe_gateway.save_card(customer_id, card_token)
+        monthly_fee = current_catalog(session).country(request.country).short_term_monthly
+        subscription_id = stripe_gateway.subscribe_monthly(
+            customer_id, monthly_fee, f"Phone number {number.e164}", renewal,
+            {"rental_id": rental.id, "user_id": user.id}, idempotency_key=f"subscription-{rental.id}",
+        )
+        charge = stripe_gateway.charge(
+            customer_id, card_id, quote.total, f"{number.e164}: setup fee and first month",
+            {"purpose": payment_states.SUBSCRIPTION_START, "payment_id": payment.id, "rental_id": rental.id},
+            idempotency_key=f"card-payment-{payment.id}",
+        )
+    except PaymentError as error:
+        with transaction(session):
+            undo_subscription_start(session, payment, subscription_id, error.message)
+        return None
+    with transaction(session):
+        payment.payment_intent_id = charge.payment_intent_id
+        rental.stripe_subscription_id = subscription_id
+        if charge.status == "succeeded":
+            activate(session, payment, now)
+        else:
+            payment.status = payment_states.PROCESSING
+    return charge
+
+
+def activate(session: Session, payment: CardPayment, now: datetime) -> None:
+    """The first charge went through: the rental starts (once, however often we hear it)."""
+    rental = session.get(Rental, payment.rental_id)
+    payment.status = payment_states.SUCCEEDED
+    if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
+        rental.status = rental_states.ACTIVE
+        lifecycle.move(session, rental.number, lifecycle.RENTED, now, "subscription started")
+
+
+def undo_subscription_start(session: Session, payment: CardPayment, subscription_id: str | None,
+                            message: str) -> None:
+    """The first charge failed: cancel what was started, free the number, forget the rental.
+
+    Runs inside the caller's transaction.
+    """
+    if subscription_id:
+        try:
+            stripe_gateway.cancel_subscription(subscription_id)
+        except PaymentError:
+            # Still in its free period until the 1st: operations must cancel it by hand.
+            log.error("could not cancel subscription %s after a failed first charge", subscription_id)
+    rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
+    if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
+        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, datetime.now(timezone.utc),
+                       "first payment failed")
+        payment.rental_id = None
+        session.flush()
+        session.delete(rental)
+    payment.status = payment_states.FAILED
+    payment.failure_message = message
