@@ -22,11 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from storefront import cli, db, rendering, request_log, security
+    from storefront import cli, db, limits, rendering, request_log, security
 
     from storefront.payments import stripe_gateway
 
     request_log.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     stripe_gateway.init_app(app)
     db.init_app(app)

@@ -28,6 +28,17 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Rate limits are shared by every worker through Redis when it is set.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # E-mail: SMTP when SMTP_HOST is set; otherwise written to MAIL_DIR as .eml files.
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Numbers <hello@numbers.example>"),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", os.path.join(instance_path, "mail")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") == "1",
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,
     }
     if environment == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigurationError("Refusing to start in production with the default SECRET_KEY.")

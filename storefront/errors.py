@@ -42,6 +42,14 @@ def init_app(app: Flask) -> None:
         return render("errors/generic.html", status=413, heading="That was too much to send",
                       message="The form you sent is larger than we accept. Please send less and try again.")
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        if _wants_problem_json():
+            return problem(429, "Too many requests", f"Too many requests: at most {error.description}. Please wait and try again.")
+        return render("errors/generic.html", status=429, heading="Please wait a moment",
+                      message="There were too many attempts from here in a short time. "
+                              "Please wait a minute, then try again.")
+
     @app.errorhandler(405)
     def method_not_allowed(_error):
         if _wants_problem_json():

@@ -51,7 +51,7 @@ def migrated_database(database_url) -> str:
 
 
 @pytest.fixture
-def empty_app(migrated_database, localstripe):
+def empty_app(migrated_database, localstripe, tmp_path):
     """The app on a migrated database with nothing in it, not even a catalog."""
     app = create_app(
         {
@@ -64,6 +64,7 @@ def empty_app(migrated_database, localstripe):
             "STRIPE_SECRET_KEY": "sk_test_suite",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_suite",
             "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "MAIL_DIR": str(tmp_path / "mail"),
         }
     )
     yield app

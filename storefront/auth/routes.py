@@ -1,13 +1,22 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_user, logout_user
 
-from storefront import db
+from storefront import db, mail
 from storefront.auth import bp
-from storefront.auth.forms import LoginForm
+from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.rendering import render
-from storefront.services.accounts import authenticate
+from storefront.services.accounts import (
+    AccountError,
+    active_user_by_email,
+    authenticate,
+    create_user,
+    password_reset_token,
+    set_password,
+    user_for_reset_token,
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -18,6 +27,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=submitted_email)
 def login():
     form = LoginForm()
     status = 200
@@ -33,8 +44,74 @@ def login():
     return render("auth/login.html", form=form, status=status)
 
 
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
+def signup():
+    form = SignupForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = create_user(db.session(), form.email.data, form.password.data)
+        except AccountError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+            status = 422
+        else:
+            login_user(user)
+            flash("Welcome! Your account is ready.")
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 422
+    return render("auth/signup.html", form=form, status=status)
+
+
 @bp.post("/logout")
 def logout():
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("public.landing"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=submitted_email)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = active_user_by_email(db.session(), form.email.data)
+        if user is not None:
+            token = password_reset_token(current_app.config["SECRET_KEY"], user)
+            link = url_for("auth.reset_password", token=token, _external=True)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            mail.send(user.email, "Choose a new password",
+                      f"Hello,\n\nsomeone (we hope you) asked to reset the password of your account.\n"
+                      f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
+                      "If it wasn't you, ignore this e-mail: your password stays as it is.\n")
+        # The same answer whether or not the address has an account.
+        return render("auth/forgot_sent.html", email=form.email.data)
+    return render("auth/forgot.html", form=form, status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    session = db.session()
+    config = current_app.config
+    try:
+        user = user_for_reset_token(session, config["SECRET_KEY"], token, config["PASSWORD_RESET_MAX_AGE"])
+    except AccountError as error:
+        return render("errors/generic.html", status=400, heading="This link doesn't work",
+                      message=error.message, link=url_for("auth.forgot_password"), link_text="Get a new link")
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            set_password(session, user, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(error.message)
+            status = 422
+        else:
+            login_user(user)
+            flash("Your password is changed and you are signed in.")
+            return redirect(url_for("public.landing"))
+    elif request.method == "POST":
+        status = 422
+    return render("auth/reset.html", form=form, status=status)

@@ -1,6 +1,9 @@
 """Accounts: creating users, checking passwords (Argon2id, memory-hard)."""
+import hashlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,3 +58,43 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None or not user.is_active:
         return None
     return user
+
+
+RESET_SALT = "password-reset"
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every older reset link stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def password_reset_token(secret_key: str, user: User) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT).dumps(
+        {"user_id": user.id, "password": _password_fingerprint(user)}
+    )
+
+
+def user_for_reset_token(session: Session, secret_key: str, token: str, max_age: int) -> User:
+    """The user a reset link is for; AccountError if it is expired, used or not ours."""
+    try:
+        payload = URLSafeTimedSerializer(secret_key, salt=RESET_SALT).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise AccountError("This reset link has expired. Please ask for a new one.") from error
+    except BadSignature as error:
+        raise AccountError("This reset link is not valid. Please ask for a new one.") from error
+    user = session.get(User, payload.get("user_id"))
+    if user is None or not user.is_active or payload.get("password") != _password_fingerprint(user):
+        raise AccountError("This reset link has already been used. Please ask for a new one.")
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    with transaction(session):
+        user.password_hash = _hasher.hash(password)
+
+
+def active_user_by_email(session: Session, email: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,102 @@
+"""Signing up, resetting a forgotten password by e-mail, and log-in rate limits."""
+import re
+from html import unescape
+
+import pytest
+
+from storefront import db
+from storefront.mail import sent_messages
+from storefront.services.accounts import create_user
+
+PASSWORD = "correct horse battery"
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def ada(app):
+    with app.app_context():
+        create_user(db.session(), "ada@example.com", PASSWORD)
+    return "ada@example.com"
+
+
+def test_signing_up_makes_a_customer_and_signs_them_in(client, app):
+    response = client.post("/signup?next=/buy", data={"email": "New@Example.com", "password": PASSWORD,
+                                                      "confirm": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/buy"
+    assert "Sign out" in text(client.get("/"))
+    client.post("/logout")
+    assert client.post("/login", data={"email": "new@example.com", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"email": "ada@example.com", "password": PASSWORD, "confirm": PASSWORD}, "already exists"),
+    ({"email": "bob@example.com", "password": "short", "confirm": "short"}, "at least 10 characters"),
+    ({"email": "bob@example.com", "password": PASSWORD, "confirm": PASSWORD + "!"}, "not the same"),
+    ({"email": "not-an-address", "password": PASSWORD, "confirm": PASSWORD}, "valid e-mail"),
+])
+def test_signup_mistakes_are_shown_next_to_the_field(client, ada, form, message):
+    response = client.post("/signup", data=form)
+    assert response.status_code == 422 and message in text(response)
+    assert "Sign out" not in text(response)
+
+
+def reset_link(app) -> str:
+    body = sent_messages(app.config["MAIL_DIR"])[-1].get_content()
+    return re.search(r"http://localhost(/password/reset/\S+)", body).group(1)
+
+
+def test_a_forgotten_password_is_reset_through_the_e_mailed_link_once(client, app, ada):
+    answer = client.post("/password/forgot", data={"email": "ADA@example.com"})
+    assert "If ADA@example.com has an account" in text(answer)
+    (message,) = sent_messages(app.config["MAIL_DIR"])
+    assert message["To"] == "ada@example.com" and message["Subject"] == "Choose a new password"
+
+    link = reset_link(app)
+    mismatch = client.post(link, data={"password": "a new password 1", "confirm": "another one 22"})
+    assert mismatch.status_code == 422 and "not the same" in text(mismatch)
+    changed = client.post(link, data={"password": "a new password 1", "confirm": "a new password 1"})
+    assert changed.status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"email": "ada@example.com", "password": PASSWORD}).status_code == 422
+    assert client.post("/login", data={"email": "ada@example.com", "password": "a new password 1"}).status_code == 302
+
+    used_again = client.get(link)
+    assert used_again.status_code == 400 and "already been used" in text(used_again)
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, app, ada):
+    known = text(client.post("/password/forgot", data={"email": "ada@example.com"}))
+    unknown = text(client.post("/password/forgot", data={"email": "eve@example.com"}))
+    assert known.replace("ada@example.com", "X") == unknown.replace("eve@example.com", "X")
+    assert len(sent_messages(app.config["MAIL_DIR"])) == 1
+
+
+def test_an_expired_or_forged_reset_link_is_refused(client, app, ada):
+    client.post("/password/forgot", data={"email": "ada@example.com"})
+    link = reset_link(app)
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    assert "expired" in text(client.get(link))
+    assert "not valid" in text(client.get("/password/reset/forged-token"))
+
+
+def test_log_in_is_limited_per_account_whatever_the_password(client, ada):
+    for _ in range(5):
+        assert client.post("/login", data={"email": "ada@example.com", "password": "guess"}).status_code == 422
+    refused = client.post("/login", data={"email": "ada@example.com", "password": PASSWORD})
+    assert refused.status_code == 429 and "Please wait a minute" in text(refused)
+    # An address with no account is limited the same way: the limit says nothing about who exists.
+    for _ in range(5):
+        client.post("/login", data={"email": "nobody@example.com", "password": "guess"})
+    assert client.post("/login", data={"email": "nobody@example.com", "password": "guess"}).status_code == 429
+
+
+def test_log_in_is_limited_per_address(client, ada):
+    for attempt in range(20):
+        client.post("/login", data={"email": f"guess{attempt}@example.com", "password": "guess"})
+    assert client.post("/login", data={"email": "ada@example.com", "password": PASSWORD}).status_code == 429
+    other_machine = client.post("/login", data={"email": "ada@example.com", "password": PASSWORD},
+                                environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other_machine.status_code == 302
