@@ -3,6 +3,7 @@ that one metadata, and one set of migrations, holds every table)."""
 import hardware.models  # noqa: F401
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
+from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
@@ -17,6 +18,8 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "CopyBlock",
+    "CopyVersion",
     "CardPayment",
     "ProcessedStripeEvent",
     "StripeCustomer",

@@ -4,8 +4,9 @@ from pricing import UnknownCountry
 from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
-from storefront.services.operations import long_term_stock
 from storefront.services.catalog import current_catalog
+from storefront.services.copy import faq_entries, landing_sections
+from storefront.services.operations import long_term_stock
 from storefront.services.quotes import price_table
 
 
@@ -23,8 +24,15 @@ def landing():
     return render(
         "public/landing.html",
         block="live_prices",
+        copy=landing_sections(db.session()) if not request.htmx else None,
         countries=catalog.countries,
         prices=prices,
         stock=long_term_stock(db.session()),
         error=error,
     )
+
+
+@bp.get("/faq")
+def faq():
+    query = request.args.get("q", "").strip()[:200]
+    return render("public/faq.html", block="results", query=query, entries=faq_entries(db.session(), query))

@@ -117,7 +117,7 @@ class PriceRow:
     discount: QuoteLine | None
 
 
-def _price_row(quote: Quote) -> PriceRow:
+def price_row(quote: Quote) -> PriceRow:
     setup_fee = quote.line("setup_fee")
     return PriceRow(
         months=quote.tier_months or quote.months,
@@ -144,9 +144,9 @@ def price_table(catalog: Catalog, country_code: str) -> PriceTable:
         country_code=country.code,
         country_name=country.name,
         setup_fee=country.setup_fee,
-        bundles=tuple(_price_row(long_term_bundle(catalog, country.code, tier)) for tier in TIERS),
+        bundles=tuple(price_row(long_term_bundle(catalog, country.code, tier)) for tier in TIERS),
         short_term=tuple(
-            _price_row(short_term_prepaid(catalog, country.code, months))
+            price_row(short_term_prepaid(catalog, country.code, months))
             for months in LANDING_SHORT_TERM_MONTHS
         ),
     )

@@ -1,0 +1,252 @@
+"""Public copy: landing sections and FAQ entries written in Markdown by marketing, with
+live price tokens, rendered to sanitized HTML; drafts, publishing, history, roll-back.
+
+Rendering: price tokens are replaced from `pricing` (through the same quotes as the
+landing's price table), Markdown is rendered by markdown-it-py, and the HTML is cleaned
+by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL survives.
+"""
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import nh3
+from flask import current_app
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pricing import Catalog, UnknownCountry
+from storefront.db import transaction
+from storefront.models import CopyBlock, CopyVersion, User
+from storefront.models.copy import FAQ, LANDING
+from storefront.services.catalog import current_catalog
+from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
+
+DEFAULT_COPY = Path(__file__).resolve().parent.parent / "content" / "default_copy.toml"
+TOKEN = re.compile(r"\[\[([^\[\]]*)\]\]")
+UNAVAILABLE = "(price unavailable)"
+RENDER_CACHE_SIZE = 500
+
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+
+
+class CopyInvalid(Exception):
+    """The copy cannot be published; `errors` says why, for the editor."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Rendered:
+    slug: str
+    title: str
+    html: Markup
+    text: str
+
+
+@cache
+def default_copy() -> dict[str, list[dict]]:
+    with DEFAULT_COPY.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _token_price(catalog: Catalog, token: str) -> str:
+    """The price a token stands for, e.g. `price:DE:long:3` → "€16.00"; ValueError if bad."""
+    parts = token.strip().split(":")
+    shape = "Price tokens look like [[price:DE:long:3]] (a bundle) or [[price:DE:short:6]] (months)."
+    if len(parts) != 4 or parts[0] != "price":
+        raise ValueError(f"[[{token}]] is not a token we know. {shape}")
+    _, country, kind, number = parts
+    if kind not in ("long", "short"):
+        raise ValueError(f"[[{token}]]: the kind must be 'long' or 'short', not '{kind}'.")
+    if not number.isdigit():
+        raise ValueError(f"[[{token}]]: '{number}' is not a whole number. {shape}")
+    months = int(number)
+    request = (QuoteRequest(country.upper(), "long", tier_months=months) if kind == "long"
+               else QuoteRequest(country.upper(), "short", months=months, billing="prepaid"))
+    try:
+        return str(price_row(quote_for(catalog, request)).price)
+    except UnknownCountry as error:
+        raise ValueError(f"[[{token}]]: {error.message}") from error
+    except InvalidQuoteRequest as error:
+        raise ValueError(f"[[{token}]]: {error.errors[0].message}") from error
+
+
+def expand_tokens(catalog: Catalog, markdown: str) -> tuple[str, list[str]]:
+    errors: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        try:
+            return _token_price(catalog, match.group(1))
+        except ValueError as error:
+            errors.append(str(error))
+            return UNAVAILABLE
+
+    return TOKEN.sub(replace, markdown), errors
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def render_markdown(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]:
+    """Sanitized HTML of `markdown` with live prices, and the token errors found."""
+    cache_store = current_app.extensions.setdefault("copy_render_cache", {})
+    # Keyed by the catalog revision: a price change renders the copy again.
+    key = (current_app.extensions["catalog_cache"]["revision"], markdown)
+    if key not in cache_store:
+        if len(cache_store) >= RENDER_CACHE_SIZE:
+            cache_store.clear()
+        expanded, errors = expand_tokens(catalog, markdown)
+        cache_store[key] = (Markup(sanitize(_markdown.render(expanded))), errors)
+    return cache_store[key]
+
+
+def problems(catalog: Catalog, title: str, body: str) -> list[str]:
+    """What stops this copy from being published."""
+    errors = []
+    if not title.strip():
+        errors.append("Please give it a title.")
+    if not body.strip():
+        errors.append("Please write the text.")
+    return errors + render_markdown(catalog, body)[1]
+
+
+def _rendered(catalog: Catalog, slug: str, title: str, body: str) -> Rendered:
+    html, _ = render_markdown(catalog, body)
+    return Rendered(slug, title, html, nh3.clean(str(html), tags=set()))
+
+
+# Reading what visitors see -------------------------------------------------------------
+
+def blocks_of(session: Session, page: str, include_removed: bool = False) -> list[CopyBlock]:
+    query = select(CopyBlock).where(CopyBlock.page == page).order_by(CopyBlock.position, CopyBlock.id)
+    if not include_removed:
+        query = query.where(CopyBlock.removed.is_(False))
+    return list(session.scalars(query))
+
+
+def landing_sections(session: Session) -> dict[str, Rendered]:
+    catalog = current_catalog(session)
+    stored = {block.slug: block.live for block in blocks_of(session, LANDING)}
+    sections = {}
+    for default in default_copy()[LANDING]:
+        live = stored.get(default["slug"])
+        title, body = (live.title, live.body) if live else (default["title"], default["body"])
+        sections[default["slug"]] = _rendered(catalog, default["slug"], title, body)
+    return sections
+
+
+def faq_entries(session: Session, query: str = "") -> list[Rendered]:
+    """Published FAQ entries in order; with `query`, those containing every word of it."""
+    catalog = current_catalog(session)
+    blocks = blocks_of(session, FAQ, include_removed=True)
+    if blocks:
+        pairs = [(block.slug, block.live) for block in blocks if not block.removed and block.live]
+        entries = [_rendered(catalog, slug, live.title, live.body) for slug, live in pairs]
+    else:
+        entries = [_rendered(catalog, entry["slug"], entry["title"], entry["body"]) for entry in default_copy()[FAQ]]
+    words = query.lower().split()
+    return [entry for entry in entries
+            if all(word in f"{entry.title} {entry.text}".lower() for word in words)]
+
+
+# Editing -------------------------------------------------------------------------------
+
+def ensure_blocks(session: Session) -> None:
+    """Store the starting copy as version 1 of each block, the first time it is edited."""
+    known = set(session.scalars(select(CopyBlock.slug)))
+    has_faq = session.scalar(select(func.count()).where(CopyBlock.page == FAQ)) > 0
+    now = datetime.now(timezone.utc)
+    missing = [(LANDING, entry) for entry in default_copy()[LANDING] if entry["slug"] not in known]
+    if not has_faq:
+        missing += [(FAQ, entry) for entry in default_copy()[FAQ]]
+    if not missing:
+        return
+    with transaction(session):
+        for position, (page, entry) in enumerate(missing):
+            block = CopyBlock(page=page, slug=entry["slug"], position=position, removed=False)
+            block.versions.append(CopyVersion(title=entry["title"], body=entry["body"].strip() + "\n",
+                                              published_at=now, note="Starting copy"))
+            session.add(block)
+
+
+def block_by_slug(session: Session, slug: str) -> CopyBlock | None:
+    return session.scalar(select(CopyBlock).where(CopyBlock.slug == slug))
+
+
+def save_draft(session: Session, author: User, block: CopyBlock, title: str, body: str) -> CopyVersion:
+    with transaction(session):
+        version = CopyVersion(block=block, title=title.strip(), body=body, author_id=author.id)
+        session.add(version)
+    session.refresh(block)
+    return version
+
+
+def publish(session: Session, author: User, block: CopyBlock, title: str, body: str,
+            note: str | None = None) -> CopyVersion:
+    """Make this copy what visitors see; CopyInvalid (nothing saved) if it has problems."""
+    errors = problems(current_catalog(session), title, body)
+    if errors:
+        raise CopyInvalid(errors)
+    with transaction(session):
+        version = CopyVersion(block=block, title=title.strip(), body=body, author_id=author.id,
+                              published_at=datetime.now(timezone.utc), note=note)
+        session.add(version)
+    session.refresh(block)
+    return version
+
+
+def roll_back(session: Session, author: User, block: CopyBlock, version_id: int) -> CopyVersion:
+    """Publish an earlier version again, as a new version (history keeps everything)."""
+    earlier = next((version for version in block.versions if version.id == version_id), None)
+    if earlier is None:
+        raise CopyInvalid(["That version does not belong to this text."])
+    number = block.versions.index(earlier) + 1
+    return publish(session, author, block, earlier.title, earlier.body, note=f"Rolled back to version {number}")
+
+
+def _slug_for(session: Session, title: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "question"
+    slug, suffix = base, 2
+    while block_by_slug(session, slug) is not None:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def add_faq_entry(session: Session, author: User, question: str) -> CopyBlock:
+    """A new FAQ entry, as a draft: visitors see it once it is published."""
+    if not question.strip():
+        raise CopyInvalid(["Please write the question."])
+    ensure_blocks(session)
+    with transaction(session):
+        last = session.scalar(select(func.max(CopyBlock.position)).where(CopyBlock.page == FAQ)) or 0
+        block = CopyBlock(page=FAQ, slug=_slug_for(session, question), position=last + 1, removed=False)
+        block.versions.append(CopyVersion(title=question.strip(), body="", author_id=author.id))
+        session.add(block)
+    return block
+
+
+def move_faq_entry(session: Session, block: CopyBlock, direction: int) -> None:
+    """Swap the entry with its neighbour above (-1) or below (+1)."""
+    entries = blocks_of(session, FAQ)
+    index = entries.index(block)
+    other = index + direction
+    if not 0 <= other < len(entries):
+        return
+    with transaction(session):
+        for position, entry in enumerate(entries):
+            entry.position = position
+        entries[index].position, entries[other].position = other, index
+
+
+def remove_faq_entry(session: Session, block: CopyBlock) -> None:
+    """Taken off the FAQ; its history stays."""
+    with transaction(session):
+        block.removed = True
