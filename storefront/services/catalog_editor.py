@@ -32,6 +32,7 @@ from storefront.services.catalog import current_catalog, current_revision, impor
 EDITOR_SOURCE = "catalog editor"
 HISTORY_SHOWN = 50
 ROW_FIELD = re.compile(r"^(countries|volume_discounts|return_fees)\[(\d+)\]\.(\w+)$")
+WHOLE_FIELDS = {"min_months", "prior_returns", "step_months"}
 COUNTRY_FIELDS = ("code", "name", "short_term_monthly", "long_term_unit", "setup_fee")
 BLANK_ROWS = {
     "countries": {"code": "", "name": "", "short_term_monthly": "", "long_term_unit": "", "setup_fee": "0.00",
@@ -229,6 +230,11 @@ class Draft:
     changes: list[Difference] = field(default_factory=list)
     restored_from: CatalogRevision | None = None
 
+    @property
+    def bundle_factor_rows(self) -> list[tuple[int, str]]:
+        """Every tier with its factor as typed, also a tier left blank."""
+        return [(tier, self.document["bundle_factors"].get(str(tier), "")) for tier in TIERS]
+
     def field_paths(self) -> list[str]:
         """Every input of the editor, named as validation names its errors."""
         paths = [f"bundle_factors.{tier}" for tier in TIERS]
@@ -249,10 +255,16 @@ class Draft:
                 for message in messages]
 
 
-def _whole(raw: str):
-    """A typed whole number as an int; anything else is kept as typed for the error message."""
-    text = (raw or "").strip()
-    return int(text) if re.fullmatch(r"-?\d+", text) else text
+def _typed(fields: dict) -> dict:
+    """Fields as validation reads them: blank ones left out (so they are "missing"),
+    whole numbers as ints, anything else kept as typed for the error message."""
+    document = {}
+    for key, raw in fields.items():
+        text = (raw or "").strip()
+        if not text:
+            continue
+        document[key] = int(text) if key in WHOLE_FIELDS and re.fullmatch(r"-?\d+", text) else text
+    return document
 
 
 def document_from_form(form: Mapping[str, str]) -> dict:
@@ -269,27 +281,21 @@ def document_from_form(form: Mapping[str, str]) -> dict:
 
     return {
         "currency": "EUR",
-        "bundle_factors": {str(tier): form.get(f"bundle_factors.{tier}", "").strip() for tier in TIERS},
+        "bundle_factors": _typed({str(tier): form.get(f"bundle_factors.{tier}") for tier in TIERS}),
         "volume_discounts": [
-            {"min_months": _whole(row.get("min_months", "")), "percent": row.get("percent", "").strip()}
+            _typed({"min_months": row.get("min_months"), "percent": row.get("percent")})
             for row in ordered("volume_discounts")
         ],
-        "loyalty": {
-            "step_months": _whole(form.get("loyalty.step_months", "")),
-            "percent_per_step": form.get("loyalty.percent_per_step", "").strip(),
-            "max_percent": form.get("loyalty.max_percent", "").strip(),
-        },
+        "loyalty": _typed({key: form.get(f"loyalty.{key}") for key in ("step_months", "percent_per_step", "max_percent")}),
         "return_fees": [
-            {"prior_returns": _whole(row.get("prior_returns", "")), "percent": row.get("percent", "").strip()}
+            _typed({"prior_returns": row.get("prior_returns"), "percent": row.get("percent")})
             for row in ordered("return_fees")
         ],
         "countries": [
             {
-                "code": row.get("code", "").strip().upper(),
-                "name": row.get("name", "").strip(),
-                "short_term_monthly": row.get("short_term_monthly", "").strip(),
-                "long_term_unit": row.get("long_term_unit", "").strip(),
-                "setup_fee": row.get("setup_fee", "").strip(),
+                "code": (row.get("code") or "").strip().upper(),
+                "name": (row.get("name") or "").strip(),
+                **_typed({key: row.get(key) for key in ("short_term_monthly", "long_term_unit", "setup_fee")}),
                 "retired": row.get("retired") == "1",
             }
             for row in ordered("countries")
