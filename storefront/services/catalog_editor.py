@@ -92,9 +92,10 @@ class CountryPreview:
         return self.is_new or self.retired[0] != self.retired[1] or any(f.changed for f in figures)
 
 
-def _prices(catalog: Catalog | None, code: str) -> dict:
-    """Every figure of the preview for one country: bundles, 1–12 months, setup fee."""
-    if catalog is None or code not in {country.code for country in catalog.countries}:
+def _prices(catalog: Catalog, code: str) -> dict:
+    """Every figure of the preview for one country: bundles, 1–12 months, setup fee;
+    empty for a country the catalog does not have (a new one, seen from the live catalog)."""
+    if code not in {country.code for country in catalog.countries}:
         return {}
     bundles = {tier: long_term_bundle(catalog, code, tier) for tier in TIERS}
     short_term = {months: short_term_prepaid(catalog, code, months) for months in SHORT_TERM_MONTHS}
@@ -333,8 +334,6 @@ def _live_codes(session: Session) -> frozenset[str]:
 def live_draft(session: Session) -> Draft:
     """A draft that starts as the catalog in force."""
     document = catalog_to_dict(current_catalog(session))
-    for country in document["countries"]:
-        country.setdefault("retired", False)
     return _check(session, Draft(document, current_revision(session), _live_codes(session)))
 
 
@@ -345,8 +344,6 @@ def restored_draft(session: Session, revision_id: int) -> Draft:
         raise DraftNotSaved(f"There is no catalog revision {revision_id}.")
     # Taken as it was stored: should it break a rule made since, the editor names the field.
     document = copy.deepcopy(revision.snapshot)
-    for country in document["countries"]:
-        country.setdefault("retired", False)
     listed = {country["code"] for country in document["countries"]}
     for country in catalog_to_dict(current_catalog(session))["countries"]:
         if country["code"] not in listed:

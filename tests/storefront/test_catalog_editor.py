@@ -296,3 +296,21 @@ def test_a_customer_shown_a_price_before_the_admin_changed_it_is_asked_again_not
         session = db.session()
         assert session.scalar(select(func.count()).select_from(Rental)) == 0
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 1  # the welcome credit only
+
+
+def test_a_country_retired_after_the_customer_saw_its_price_charges_nothing(stocked_app, customers, admin):
+    shopper = customers.signed_in(credits="50.00")
+    chosen = text(shopper.get("/buy?country=DE&kind=long&tier_months=3"))
+    number = re.search(r'name="number" value="(\d+)"', chosen).group(1)
+    review = text(shopper.get(f"/buy/review?country=DE&kind=long&tier_months=3&number={number}"))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', review).group(1)
+
+    form = editor_form(admin)
+    form[f"{country_prefix(form, 'Germany')}.retired"] = "1"
+    assert admin.post("/staff/catalog", data={**form, "action": "save"}).status_code == 302
+
+    response = shopper.post("/buy/checkout", data={"token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/buy")
+    assert "We no longer sell new numbers in Germany" in text(shopper.get("/buy"))
+    with stocked_app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Rental)) == 0
