@@ -14,6 +14,7 @@ from pricing.catalog import (
 )
 from pricing.errors import (
     CatalogError,
+    CountryRetired,
     CurrencyMismatch,
     FieldError,
     InvalidMonths,
@@ -43,7 +44,7 @@ from pricing.short_term import (
 from pricing.tiers import SHORT_TERM_MONTHS, TIERS, check_months, check_tier
 
 __all__ = [
-    "Catalog", "CatalogError", "Country", "CurrencyMismatch", "FieldError", "InvalidMonths",
+    "Catalog", "CatalogError", "Country", "CountryRetired", "CurrencyMismatch", "FieldError", "InvalidMonths",
     "InvalidTier", "LoyaltyPolicy", "Money", "PricingError", "Quote", "QuoteLine", "ReturnFee",
     "SHORT_TERM_MONTHS", "TIERS", "UnknownCountry", "VolumeDiscount", "bundle_total",
     "catalog_to_dict", "check_months", "check_tier", "first_renewal", "full_months_held", "legacy_renewal",

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Mapping
 
-from pricing.errors import CatalogError, FieldError, UnknownCountry
+from pricing.errors import CatalogError, CountryRetired, FieldError, UnknownCountry
 from pricing.long_term import bundle_amount
 from pricing.money import Money
 from pricing.tiers import SHORT_TERM_MONTHS, TIERS
@@ -19,6 +19,8 @@ class Country:
     short_term_monthly: Money
     long_term_unit: Money
     setup_fee: Money
+    # A retired country sells nothing new; numbers already rented there go on as before.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ class Catalog:
             if country.code == wanted:
                 return country
         raise UnknownCountry(code)
+
+    @property
+    def countries_on_sale(self) -> tuple[Country, ...]:
+        return tuple(country for country in self.countries if not country.retired)
+
+    def country_on_sale(self, code: str) -> Country:
+        """The country for a new sale (a purchase, a reservation); a retired one is refused."""
+        country = self.country(code)
+        if country.retired:
+            raise CountryRetired(country.code, country.name)
+        return country
 
 
 class _Reader:
@@ -237,9 +250,14 @@ def _countries(reader: _Reader, data) -> tuple[Country, ...]:
         rate = reader.money(row, "short_term_monthly", f"{field}.short_term_monthly")
         unit = reader.money(row, "long_term_unit", f"{field}.long_term_unit")
         fee = reader.money(row, "setup_fee", f"{field}.setup_fee")
+        retired = row.get("retired", False)
+        if not isinstance(retired, bool):
+            reader.error(f"{field}.retired", f"must be true or false, not {retired!r}")
         if code and isinstance(name, str) and name.strip() and None not in (rate, unit, fee):
             seen.add(code)
-            result.append(Country(code, name.strip(), rate, unit, fee))
+            result.append(Country(code, name.strip(), rate, unit, fee, retired=retired is True))
+    if result and all(country.retired for country in result):
+        reader.error("countries", "at least one country must stay on sale")
     return tuple(result)
 
 
@@ -318,6 +336,7 @@ def catalog_to_dict(catalog: Catalog) -> dict:
                 "short_term_monthly": country.short_term_monthly.as_string(),
                 "long_term_unit": country.long_term_unit.as_string(),
                 "setup_fee": country.setup_fee.as_string(),
+                **({"retired": True} if country.retired else {}),
             }
             for country in catalog.countries
         ],

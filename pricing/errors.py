@@ -22,6 +22,15 @@ class UnknownCountry(PricingError):
         self.code = code
 
 
+class CountryRetired(UnknownCountry):
+    """A country taken off sale: nothing new is sold there, its rentals go on."""
+
+    def __init__(self, code: str, name: str):
+        super().__init__(code)
+        self.message = f"We no longer sell new numbers in {name}. Numbers already rented there keep running."
+        self.args = (self.message,)
+
+
 class CurrencyMismatch(PricingError):
     """Arithmetic between two currencies: refused rather than guessed."""
 

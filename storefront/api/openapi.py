@@ -86,6 +86,8 @@ SCHEMAS = {
                         "short_term_monthly": MONEY,
                         "long_term_unit": MONEY,
                         "setup_fee": MONEY,
+                        "retired": {"type": "boolean",
+                                    "description": "Present and true when the country sells nothing new."},
                     },
                 },
             },

@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 from flask import jsonify, request, url_for
 
-from pricing import Quote, UnknownCountry, catalog_to_dict
+from pricing import CountryRetired, Quote, UnknownCountry, catalog_to_dict
 from storefront import db
 from storefront.api import bp
 from storefront.api.openapi import openapi_document
@@ -43,7 +43,9 @@ def quote():
     except InvalidQuoteRequest as error:
         return problem(422, "Invalid quote request", "Some fields are not valid.", error.errors)
     except UnknownCountry as error:
-        return problem(404, "Unknown country", error.message, slug="unknown-country")
+        retired = isinstance(error, CountryRetired)
+        return problem(404, "Country retired" if retired else "Unknown country", error.message,
+                       slug="country-retired" if retired else "unknown-country")
 
 
 def _api_root() -> str:

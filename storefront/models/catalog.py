@@ -2,8 +2,8 @@
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, Integer, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
 
@@ -23,6 +23,7 @@ class CountryRow(Base):
     short_term_monthly: Mapped[Decimal] = mapped_column(MONEY)
     long_term_unit: Mapped[Decimal] = mapped_column(MONEY)
     setup_fee: Mapped[Decimal] = mapped_column(MONEY)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class BundleFactorRow(Base):
@@ -59,7 +60,11 @@ class ReturnFeeRow(Base):
 
 class CatalogRevision(Base):
     """One row per change of the catalog: its id versions the cached catalog, and the
-    snapshot keeps the history (who changed what, and restoring an earlier catalog)."""
+    snapshot keeps the history (who changed what, and restoring an earlier catalog).
+
+    What a change replaced is the snapshot of the revision before it. `changed_by` is
+    the admin who saved it in the editor; an import from the CLI has none.
+    """
 
     __tablename__ = "catalog_revisions"
 
@@ -67,3 +72,6 @@ class CatalogRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     source: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[dict] = mapped_column(JSON)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    note: Mapped[str | None] = mapped_column(String(300))
+    changed_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821

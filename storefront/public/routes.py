@@ -1,6 +1,6 @@
 from flask import current_app, request
 
-from pricing import UnknownCountry
+from pricing import CountryRetired, UnknownCountry
 from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
@@ -13,11 +13,17 @@ from storefront.services.quotes import price_table
 @bp.get("/")
 def landing():
     catalog = current_catalog(db.session())
+    on_sale = catalog.countries_on_sale
     default = current_app.config["DEFAULT_COUNTRY"]
+    if default not in {country.code for country in on_sale}:
+        default = on_sale[0].code
     chosen = (request.args.get("country") or default).strip().upper()
     error = None
     try:
-        prices = price_table(catalog, chosen)
+        prices = price_table(catalog, catalog.country_on_sale(chosen).code)
+    except CountryRetired as retired:
+        error = f"{retired.message} Please pick another country from the list."
+        prices = price_table(catalog, default)
     except UnknownCountry:
         error = f"We don't offer numbers in “{chosen}”. Please pick a country from the list."
         prices = price_table(catalog, default)
@@ -25,7 +31,7 @@ def landing():
         "public/landing.html",
         block="live_prices",
         copy=landing_sections(db.session()) if not request.htmx else None,
-        countries=catalog.countries,
+        countries=on_sale,
         prices=prices,
         stock=long_term_stock(db.session()),
         error=error,

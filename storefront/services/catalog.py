@@ -51,8 +51,14 @@ def validate_catalog(data) -> Catalog:
     return catalog
 
 
-def import_catalog(session: Session, data, source: str) -> Catalog:
-    """Replace the catalog with `data` in one transaction, or change nothing."""
+def import_catalog(
+    session: Session, data, source: str, changed_by_id: int | None = None, note: str | None = None
+) -> Catalog:
+    """Replace the catalog with `data` in one transaction, or change nothing.
+
+    The new revision invalidates every process's cached catalog and keeps the snapshot
+    for the history, with who saved it (an admin in the editor; none for the CLI) and why.
+    """
     catalog = validate_catalog(data)
     with transaction(session):
         for table in (BundleFactorRow, VolumeDiscountRow, LoyaltyRow, ReturnFeeRow):
@@ -67,6 +73,7 @@ def import_catalog(session: Session, data, source: str) -> Catalog:
                     short_term_monthly=country.short_term_monthly.amount,
                     long_term_unit=country.long_term_unit.amount,
                     setup_fee=country.setup_fee.amount,
+                    retired=country.retired,
                 )
             )
         session.add_all(
@@ -89,7 +96,14 @@ def import_catalog(session: Session, data, source: str) -> Catalog:
             ReturnFeeRow(prior_returns=row.prior_returns, percent=row.percent)
             for row in catalog.return_fees
         )
-        session.add(CatalogRevision(source=source[:200], snapshot=catalog_to_dict(catalog)))
+        session.add(
+            CatalogRevision(
+                source=source[:200],
+                snapshot=catalog_to_dict(catalog),
+                changed_by_id=changed_by_id,
+                note=note[:300] if note else None,
+            )
+        )
     return catalog
 
 
@@ -97,12 +111,16 @@ def has_catalog(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(CatalogRevision)) > 0
 
 
+def current_revision(session: Session) -> int | None:
+    return session.scalar(select(func.max(CatalogRevision.id)))
+
+
 def current_catalog(session: Session) -> Catalog:
     """The catalog in force, rebuilt from the tables only when a new revision exists.
 
     The cache lives on the app, so each process (and each test's app) has its own.
     """
-    revision = session.scalar(select(func.max(CatalogRevision.id)))
+    revision = current_revision(session)
     if revision is None:
         raise CatalogMissing(CatalogMissing.message)
     cache = current_app.extensions.setdefault("catalog_cache", {})
@@ -148,6 +166,7 @@ def _document_from_tables(session: Session) -> dict:
                 "short_term_monthly": _text(row.short_term_monthly),
                 "long_term_unit": _text(row.long_term_unit),
                 "setup_fee": _text(row.setup_fee),
+                "retired": row.retired,
             }
             for row in session.scalars(select(CountryRow).order_by(CountryRow.name))
         ],

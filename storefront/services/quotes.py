@@ -93,8 +93,9 @@ def parse_quote_request(args: Mapping[str, str], today: date) -> QuoteRequest:
 
 
 def quote_for(catalog: Catalog, request: QuoteRequest) -> Quote:
-    """The quote the customer is shown, and later charged. Raises UnknownCountry."""
-    catalog.country(request.country)
+    """The quote the customer is shown, and later charged. Raises UnknownCountry (or
+    CountryRetired: a retired country sells nothing new)."""
+    catalog.country_on_sale(request.country)
     try:
         if request.kind == "long":
             return long_term_bundle(catalog, request.country, request.tier_months)

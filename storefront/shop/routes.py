@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from hardware.errors import OutOfStock
+from pricing import UnknownCountry
 from storefront import db
 from storefront.models import Rental
 from storefront.rendering import render
@@ -82,6 +83,10 @@ def checkout():
         flash(error.message)
         query.pop("number")
         return redirect(url_for("shop.buy", **query))
+    except UnknownCountry as error:
+        # Retired after the customer saw the price: nothing is charged.
+        flash(error.message)
+        return redirect(url_for("shop.buy"))
     except InsufficientCredits as error:
         state = wizard_state(session, query, _today())
         return _review(state, message=error.message, status=402)

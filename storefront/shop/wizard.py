@@ -68,9 +68,11 @@ def _int(args: Mapping[str, str], name: str) -> int | None:
 def wizard_state(session: Session, args: Mapping[str, str], today: date) -> WizardState:
     catalog = current_catalog(session)
     stock, pool = long_term_stock(session), short_term_pool(session)
-    state = WizardState(countries=[(c, stock.get(c.code, 0), pool.get(c.code, 0)) for c in catalog.countries])
+    state = WizardState(
+        countries=[(c, stock.get(c.code, 0), pool.get(c.code, 0)) for c in catalog.countries_on_sale]
+    )
     try:
-        state.country = catalog.country(args.get("country", "")) if args.get("country") else None
+        state.country = catalog.country_on_sale(args.get("country", "")) if args.get("country") else None
     except UnknownCountry as error:
         state.errors.append(FieldError("country", error.message))
     if state.country is None:

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from pricing import CatalogError, UnknownCountry, catalog_to_dict, parse_catalog
+from pricing import CatalogError, CountryRetired, UnknownCountry, catalog_to_dict, long_term_extend, parse_catalog
 
 
 def refusal(document) -> dict[str, str]:
@@ -21,6 +21,25 @@ def test_country_lookup_ignores_case_and_names_an_unknown_code(default_catalog):
     assert default_catalog.country("de").name == "Germany"
     with pytest.raises(UnknownCountry, match="ZZ"):
         default_catalog.country("ZZ")
+
+
+def test_a_retired_country_sells_nothing_new_but_still_prices_its_rentals(document):
+    document["countries"][0]["retired"] = True
+    catalog = parse_catalog(document)
+    code = document["countries"][0]["code"]
+    assert code not in [country.code for country in catalog.countries_on_sale]
+    with pytest.raises(CountryRetired, match="no longer sell new numbers"):
+        catalog.country_on_sale(code)
+    assert long_term_extend(catalog, code, 3, held_months=0).total.amount > 0
+    assert catalog_to_dict(catalog) == document
+
+
+def test_retired_must_be_true_or_false_and_one_country_stays_on_sale(document):
+    document["countries"][0]["retired"] = "yes"
+    assert "true or false" in refusal(document)["countries[0].retired"]
+    for country in document["countries"]:
+        country["retired"] = True
+    assert "stay on sale" in refusal(document)["countries"]
 
 
 @pytest.mark.parametrize(
