@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from storefront import cli, db, limits, rendering, request_log, security
 
     from storefront.payments import stripe_gateway
+    from storefront.services import outbox
 
     request_log.init_app(app)
     limits.init_app(app)
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)
+    outbox.init_app(app)
 
     from storefront.account import bp as account_bp
     from storefront.api import bp as api_bp

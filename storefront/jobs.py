@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from hardware import lifecycle
 from storefront import db
 from storefront.db import transaction
+from storefront.services import outbox
 
 jobs_cli = AppGroup("jobs", help="Periodic work (run from cron).")
 
@@ -15,7 +16,9 @@ def run_jobs(session, now: datetime) -> dict[str, int]:
     """Everything periodic, each step its own transaction; returns what each step did."""
     with transaction(session):
         released = lifecycle.release_cooled_off(session, now)
-    return {"numbers back in the pool": len(released)}
+    # Last, so what the steps above queued (a partner told of its number) goes out at once.
+    delivered = outbox.deliver_due(session, now)
+    return {"numbers back in the pool": len(released), **delivered}
 
 
 @jobs_cli.command("run")

@@ -1,0 +1,225 @@
+"""Notifications through the outbox: queued in the transaction of the change that causes
+them (so a message exists if and only if the change happened), delivered by the jobs
+command with retries, so nothing is lost while a mail server or a partner is down."""
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hardware import lifecycle
+from hardware.models import InventoryEvent, Partner, PhoneNumber
+from storefront import mail
+from storefront.db import transaction
+from storefront.models.catalog import utcnow
+from storefront.models.outbox import EMAIL, MAX_ATTEMPTS, PARTNER_WEBHOOK, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+EMAILS_SENT = "e-mails sent"
+WEBHOOKS_DELIVERED = "webhooks delivered"
+DELIVERIES_FAILED = "deliveries failed"
+
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+WEBHOOK_TIMEOUT_SECONDS = 5
+# A claimed message is not due again for this long, so a second job runner leaves it
+# alone while the first one sends it (the claim is committed before the slow network
+# call, which therefore holds no database lock). Far longer than any send can take.
+CLAIM_LEASE = timedelta(minutes=5)
+
+RETURNED_TO_POOL = "number.returned_to_pool"
+
+
+def queue_email(session: Session, to: str, subject: str, body: str, key: str) -> None:
+    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored."""
+    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body))
+
+
+def queue_partner_event(session: Session, partner_id: int, event_type: str, data: dict, key: str) -> None:
+    """Queue a signed webhook to a partner in the caller's transaction; a known key is ignored."""
+    created_at = utcnow()
+    payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
+    _queue(session, OutboxMessage(kind=PARTNER_WEBHOOK, key=key, recipient=str(partner_id),
+                                  payload=payload, created_at=created_at))
+
+
+def _queue(session: Session, message: OutboxMessage) -> None:
+    # The caller's own pending changes are flushed first, so an error of theirs surfaces as
+    # theirs and the IntegrityError below can only be a duplicate key.
+    session.flush()
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == message.key)) is not None:
+        return
+    try:
+        # A concurrent transaction may queue the same key between the check and the
+        # insert; the savepoint keeps the caller's transaction usable if it does.
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The X-Signature header of a webhook: HMAC-SHA256 of the exact body with the partner's secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 1 minute, doubling, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 20), LONGEST_RETRY)
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """What one attempt needs, read while claiming so that sending touches no database."""
+
+    message_id: int
+    kind: str
+    recipient: str
+    subject: str | None = None
+    body: str | None = None
+    url: str | None = None
+    secret: str | None = None
+    payload: bytes | None = None
+    key: str | None = None
+
+
+def deliver_due(session: Session, now: datetime, limit: int = 100) -> dict[str, int]:
+    """Send up to `limit` due messages, each claimed and recorded in its own transactions.
+
+    Needs an app context for e-mail (storefront.mail reads the app's settings).
+    """
+    counts = {EMAILS_SENT: 0, WEBHOOKS_DELIVERED: 0, DELIVERIES_FAILED: 0}
+    for _ in range(limit):
+        delivery = _claim_next(session, now)
+        if delivery is None:
+            break
+        error = _attempt(delivery)
+        with transaction(session):
+            message = session.get(OutboxMessage, delivery.message_id, populate_existing=True)
+            message.attempts += 1
+            if error is None:
+                message.delivered_at = now
+                message.next_attempt_at = None
+                message.last_error = None
+            else:
+                _record_failure(message, now, error)
+        if error is not None:
+            counts[DELIVERIES_FAILED] += 1
+        else:
+            counts[EMAILS_SENT if delivery.kind == EMAIL else WEBHOOKS_DELIVERED] += 1
+    return counts
+
+
+def _claim_next(session: Session, now: datetime) -> _Delivery | None:
+    with transaction(session):
+        # SKIP LOCKED (PostgreSQL): a runner passes over a row another one is claiming
+        # instead of waiting for it; SQLite, with one writer at a time, ignores it.
+        message = session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.attempts < MAX_ATTEMPTS,
+                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            return None
+        message.next_attempt_at = now + CLAIM_LEASE
+        if message.kind == EMAIL:
+            return _Delivery(message.id, EMAIL, message.recipient, subject=message.subject, body=message.body)
+        partner = session.get(Partner, int(message.recipient))
+        return _Delivery(
+            message.id,
+            message.kind,
+            message.recipient,
+            url=partner.notify_url if partner else None,
+            secret=partner.shared_secret if partner else None,
+            payload=json.dumps(message.payload, separators=(",", ":")).encode(),
+            key=message.key,
+        )
+
+
+def _attempt(delivery: _Delivery) -> str | None:
+    """Send one message; None if it was delivered, else why not."""
+    try:
+        if delivery.kind == EMAIL:
+            mail.send(delivery.recipient, delivery.subject, delivery.body)
+            return None
+        if delivery.kind == PARTNER_WEBHOOK:
+            return _post_webhook(delivery)
+        return f"unknown kind of message {delivery.kind!r}"
+    # Any failure, whatever raised it, is recorded on the message and retried later: one
+    # bad message must not stop the delivery of the others.
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def _post_webhook(delivery: _Delivery) -> str | None:
+    if delivery.url is None:
+        return f"partner {delivery.recipient} no longer exists"
+    url = urlsplit(delivery.url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        return f"notify_url {delivery.url!r} is not an http(s) URL"
+    connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(url.hostname, url.port, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+    try:
+        connection.request("POST", target, body=delivery.payload, headers={
+            "Content-Type": "application/json",
+            "X-Signature": signature(delivery.secret, delivery.payload),
+            "X-Event-Id": delivery.key,
+        })
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if 200 <= response.status < 300:
+        return None
+    return f"HTTP {response.status} {response.reason}"
+
+
+def _record_failure(message: OutboxMessage, now: datetime, error: str) -> None:
+    message.last_error = error[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.next_attempt_at = None
+        log.error("Gave up delivering outbox message %s (%s) after %s attempts: %s",
+                  message.id, message.key, message.attempts, error)
+    else:
+        message.next_attempt_at = now + retry_delay(message.attempts)
+
+
+def _tell_partner_number_returned(number: PhoneNumber, *, session: Session, reason: str) -> None:
+    """A partner's number is back in the pool: queue the partner's webhook in the same transaction."""
+    if number.partner_id is None:
+        return
+    # lifecycle.move has flushed the event it just recorded; its id names this return.
+    event_id = session.scalar(
+        select(InventoryEvent.id)
+        .where(InventoryEvent.number_id == number.id, InventoryEvent.kind == "returned_to_pool")
+        .order_by(InventoryEvent.id.desc())
+        .limit(1)
+    )
+    queue_partner_event(
+        session,
+        number.partner_id,
+        RETURNED_TO_POOL,
+        {"number": number.e164, "country": number.country_code, "reason": reason},
+        key=f"returned:{number.id}:{event_id}",
+    )
+
+
+def init_app(app: Flask) -> None:
+    # The signal is process-wide and blinker connects a receiver once, however many apps.
+    lifecycle.returned_to_pool.connect(_tell_partner_number_returned)
