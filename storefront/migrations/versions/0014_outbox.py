@@ -1,15 +1,15 @@
 """Outbox: e-mails and partner webhooks waiting to be delivered
 
-Revision ID: 0013_outbox
-Revises: 0012_copy
+Revision ID: 0014_outbox
+Revises: 0013_catalog_editor
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0013_outbox'
-down_revision = '0012_copy'
+revision = '0014_outbox'
+down_revision = '0013_catalog_editor'
 branch_labels = None
 depends_on = None
 
