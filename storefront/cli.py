@@ -13,6 +13,7 @@ from storefront.hardware_cli import hw_cli
 from storefront.jobs import jobs_cli
 from storefront.models import ROLES
 from storefront.services import operations
+from storefront.services.demo import DEMO_PASSWORD, load_demo_accounts
 from storefront.services.accounts import AccountError, create_user
 from storefront.services.credits import InsufficientCredits, adjust_credits
 from storefront.services.catalog import export_catalog, has_catalog, import_catalog
@@ -63,20 +64,24 @@ def demo_cli():
 
 
 @demo_cli.command("load")
-def demo_load_command():
-    """Load the demo catalog and inventory, each unless there is one already."""
+@click.option("--no-accounts", is_flag=True, help="Only the catalog and the inventory, no demo accounts.")
+def demo_load_command(no_accounts: bool):
+    """Load the demo catalog, inventory and accounts, each unless there is one already."""
     if has_catalog(db.session()):
         click.echo("A catalog is already loaded; demo catalog left alone.")
     else:
         _import(DEMO_CATALOG)
     if operations.has_inventory(db.session()):
         click.echo("Gateways exist already; demo inventory left alone.")
-        return
-    try:
-        counts = operations.import_inventory(db.session(), _read_json(DEMO_INVENTORY))
-    except HardwareError as error:
-        raise click.ClickException(error.message) from error
-    click.echo(f"Loaded {counts['gateways']} demo gateways and {counts['numbers']} numbers.")
+    else:
+        try:
+            counts = operations.import_inventory(db.session(), _read_json(DEMO_INVENTORY))
+        except HardwareError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Loaded {counts['gateways']} demo gateways and {counts['numbers']} numbers.")
+    created = [] if no_accounts else load_demo_accounts(db.session())
+    if created:
+        click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): {', '.join(created)}")
 
 
 @click.group("users", cls=AppGroup)

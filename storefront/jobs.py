@@ -7,18 +7,29 @@ from flask.cli import AppGroup
 from hardware import lifecycle
 from storefront import db
 from storefront.db import transaction
-from storefront.services import outbox
+from storefront.services import outbox, renewals, reservations
 
 jobs_cli = AppGroup("jobs", help="Periodic work (run from cron).")
 
 
 def run_jobs(session, now: datetime) -> dict[str, int]:
-    """Everything periodic, each step its own transaction; returns what each step did."""
+    """Everything periodic, each step its own transactions; returns what each step did."""
+    renewed, expired_at_renewal = renewals.renew_due(session, now)
+    expired = renewals.expire_due(session, now)
+    reminders = renewals.send_reminders(session, now)
     with transaction(session):
         released = lifecycle.release_cooled_off(session, now)
-    # Last, so what the steps above queued (a partner told of its number) goes out at once.
+    fulfilled = reservations.fulfil_waiting(session, now=now)
+    # Last, so what the steps above queued (e-mails, a partner told of its number) goes out at once.
     delivered = outbox.deliver_due(session, now)
-    return {"numbers back in the pool": len(released), **delivered}
+    return {
+        "numbers renewed": renewed,
+        "numbers ended": expired_at_renewal + expired,
+        "renewal reminders": reminders,
+        "numbers back in the pool": len(released),
+        "reservations fulfilled": fulfilled,
+        **delivered,
+    }
 
 
 @jobs_cli.command("run")

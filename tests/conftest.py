@@ -99,7 +99,7 @@ def demo_catalog_path() -> Path:
 @pytest.fixture
 def stocked_app(app):
     """The app with the demo catalog and the demo inventory (Sweden out of long-term stock)."""
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--no-accounts"])
     assert result.exit_code == 0, result.output
     return app
 

@@ -1,5 +1,6 @@
 """`make run`: localstripe and the storefront together, stopped together."""
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +29,15 @@ def main() -> int:
         print(f"localstripe (Stripe stand-in): {stripe.base_url}", flush=True)
     print(f"Storefront: http://{host}:{port}/", flush=True)
     flask = Path(sys.executable).with_name("flask")
+    server = subprocess.Popen([str(flask), "--app", "storefront", "run", "--host", host, "--port", port],
+                              env=environment)
+    # Stopped by a signal (kill, a process manager): stop the server too, then localstripe.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.call([str(flask), "--app", "storefront", "run", "--host", host, "--port", port],
-                               env=environment)
+        return server.wait()
     except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
         return 0
     finally:
         if stripe:

@@ -9,6 +9,7 @@ from storefront.models.idempotency import IdempotentRequest
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
+from storefront.models.reservations import Reservation
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -19,6 +20,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "Reservation",
     "CopyBlock",
     "CopyVersion",
     "CardPayment",

@@ -44,7 +44,7 @@ def ledger(session: Session, user_id: int, limit: int = 100) -> list[LedgerEntry
     )
 
 
-def _entry_with_key(session: Session, key: str) -> LedgerEntry | None:
+def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
     return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
 
 
@@ -57,7 +57,7 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
         raise ValueError("a ledger entry moves money")
     # Taking the account's row lock serialises this customer's bookings (PostgreSQL).
     session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    earlier = _entry_with_key(session, idempotency_key)
+    earlier = entry_with_key(session, idempotency_key)
     if earlier is not None:
         return earlier
     if amount.amount < 0:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from hardware import inventory
 from hardware.models import LONG, SHORT, Gateway, Slot
 from storefront.db import transaction
+from storefront.services import reservations
 
 
 def add_gateway(session: Session, name: str, country_code: str, slot_count: int, online: bool = True) -> Gateway:
@@ -25,7 +26,8 @@ def insert_sim(session: Session, gateway_name: str, position: int, iccid: str, n
             gateway = inventory.gateway_named(session, gateway_name)
             inventory.add_number(session, number, LONG, gateway.country_code, iccid=sim.iccid,
                                  partner_name=partner_name)
-        return sim
+    stock_arrived(session)
+    return sim
 
 
 def pull_sim(session: Session, iccid: str):
@@ -36,17 +38,29 @@ def pull_sim(session: Session, iccid: str):
 def add_number(session: Session, number: str, kind: str, country_code: str, iccid: str | None = None,
                partner_name: str | None = None):
     with transaction(session):
-        return inventory.add_number(session, number, kind, country_code, iccid=iccid, partner_name=partner_name)
+        added = inventory.add_number(session, number, kind, country_code, iccid=iccid, partner_name=partner_name)
+    stock_arrived(session)
+    return added
 
 
 def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
     with transaction(session):
-        return inventory.set_gateway_online(session, name, online)
+        gateway = inventory.set_gateway_online(session, name, online)
+    if online:
+        stock_arrived(session)
+    return gateway
 
 
 def import_inventory(session: Session, document) -> dict[str, int]:
     with transaction(session):
-        return inventory.import_inventory(session, document)
+        counts = inventory.import_inventory(session, document)
+    stock_arrived(session)
+    return counts
+
+
+def stock_arrived(session: Session) -> int:
+    """New long-term stock serves waiting reservations first, oldest first."""
+    return reservations.fulfil_waiting(session)
 
 
 def long_term_stock(session: Session) -> dict[str, int]:

@@ -144,7 +144,7 @@ def _invoice_payment_failed(session: Session, invoice) -> None:
 def _subscription_deleted(session: Session, subscription) -> None:
     """The subscription is over: the rental runs to the end of what was paid, then ends."""
     rental = _subscription_rental(session, subscription.id)
-    if rental is not None:
+    if rental is not None and rental.ended_at is None:
         rental.auto_renew = False
         rental.ended_at = rental.paid_through
 

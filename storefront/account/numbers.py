@@ -1,0 +1,130 @@
+"""My numbers: every rental, unrent one or several, auto-renew, extend, unused return."""
+import secrets
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from pricing import TIERS, Money
+from storefront import db
+from storefront.account import bp
+from storefront.rendering import render
+from storefront.services import credits, rentals
+from storefront.services.credits import InsufficientCredits
+from storefront.services.rentals import ExtendPriceChanged, RentalError
+
+
+class ConfirmForm(FlaskForm):
+    """CSRF for the buttons; the money a button moves travels with it (what the customer saw)."""
+
+    seen_total = HiddenField()
+    key = HiddenField()
+
+
+def _rental_or_404(rental_id: int):
+    rental = rentals.rental_of(db.session(), current_user, rental_id)
+    if rental is None:
+        abort(404)
+    return rental
+
+
+@bp.get("/numbers")
+@login_required
+def numbers():
+    session = db.session()
+    mine = rentals.rentals_of(session, current_user)
+    chosen = set(request.args.getlist("rental", type=int))
+    confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
+    return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
+                  is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
+                  returns={rental.id: rentals.return_check(session, rental) for rental in mine
+                           if rental.kind == "long" and rentals.is_current(rental)})
+
+
+@bp.post("/numbers/unrent")
+@login_required
+def unrent():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = request.form.getlist("rental", type=int)
+    if request.form.get("confirmed") != "yes":
+        # Without JavaScript the confirmation is a page of its own.
+        return redirect(url_for("account.numbers", rental=ids) + "#confirm")
+    try:
+        ended = rentals.unrent(db.session(), current_user, ids)
+    except RentalError as error:
+        flash(error.message)
+        return redirect(url_for("account.numbers"))
+    names = ", ".join(rental.number.e164 for rental in ended)
+    flash(f"Given back: {names}. We keep {'it' if len(ended) == 1 else 'them'} for you for 30 days in case you change your mind."
+          if ended else "Those numbers had already ended.")
+    return redirect(url_for("account.numbers"))
+
+
+@bp.post("/numbers/<int:rental_id>/auto-renew")
+@login_required
+def auto_renew(rental_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    rental = _rental_or_404(rental_id)
+    try:
+        rentals.set_auto_renew(db.session(), rental, request.form.get("on") == "1")
+    except RentalError as error:
+        flash(error.message)
+    else:
+        flash(f"Automatic renewal of {rental.number.e164} is {'on' if rental.auto_renew else 'off'}.")
+    return redirect(url_for("account.numbers"))
+
+
+@bp.route("/numbers/<int:rental_id>/extend", methods=["GET", "POST"])
+@login_required
+def extend(rental_id: int):
+    session = db.session()
+    rental = _rental_or_404(rental_id)
+    tier = request.values.get("tier_months", type=int) or rental.tier_months or TIERS[0]
+    message, status = None, 200
+    if request.method == "POST":
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            rentals.extend(session, current_user, rental, tier, Money.of(form.seen_total.data or "0"), form.key.data)
+        except ExtendPriceChanged as error:
+            message, status = error.message, 409
+        except (RentalError, InsufficientCredits) as error:
+            message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 422
+        else:
+            flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
+            return redirect(url_for("account.numbers"))
+    if tier not in TIERS:
+        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
+    quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
+    return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
+                  legacy=rentals.legacy_quote(rental), message=message,
+                  held=rentals.held_months(rental, rentals.now_utc()),
+                  loyalty=rentals.loyalty_for(session, rental),
+                  balance=credits.balance(session, current_user.id),
+                  form=ConfirmForm(formdata=None, key=secrets.token_urlsafe(12)))
+
+
+@bp.route("/numbers/<int:rental_id>/return", methods=["GET", "POST"])
+@login_required
+def return_unused(rental_id: int):
+    session = db.session()
+    rental = _rental_or_404(rental_id)
+    message, status = None, 200
+    if request.method == "POST":
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            refund = rentals.return_unused(session, current_user, rental, Money.of(form.seen_total.data or "0"))
+        except RentalError as error:
+            message, status = error.message, 409
+        else:
+            flash(f"{rental.number.e164} is returned and {refund} is back in your credits.")
+            return redirect(url_for("account.numbers"))
+    return render("account/return.html", status=status, rental=rental, message=message,
+                  check=rentals.return_check(session, rental), form=ConfirmForm(formdata=None))

@@ -1,0 +1,79 @@
+"""/reserve: hold a long-term bundle in a country that is out of stock; see the queue; cancel."""
+import secrets
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from pricing import TIERS, CountryRetired, Money, UnknownCountry
+from storefront import db
+from storefront.rendering import render
+from storefront.reserve import bp
+from storefront.services import credits, reservations
+from storefront.services.catalog import current_catalog
+from storefront.services.credits import InsufficientCredits
+from storefront.services.operations import long_term_stock
+from storefront.services.rentals import RentalError
+
+
+class ReserveForm(FlaskForm):
+    seen_hold = HiddenField()
+    key = HiddenField()
+
+
+@bp.route("/reserve", methods=["GET", "POST"])
+@login_required
+def reserve():
+    session = db.session()
+    catalog = current_catalog(session)
+    stock = long_term_stock(session)
+    out_of_stock = [country for country in catalog.countries_on_sale if not stock.get(country.code)]
+    code = (request.values.get("country") or "").upper() or None
+    tier = request.values.get("tier_months", type=int) or TIERS[0]
+    message, status = None, 200
+    try:
+        country = catalog.country_on_sale(code) if code else None
+    except (UnknownCountry, CountryRetired) as error:
+        country, message, status = None, error.message, 422
+    if tier not in TIERS:
+        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
+    if request.method == "POST" and country is not None:
+        form = ReserveForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            placed = reservations.place(session, current_user, country.code, tier,
+                                        Money.of(form.seen_hold.data or "0"), form.key.data)
+        except (RentalError, InsufficientCredits) as error:
+            message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 409
+        else:
+            flash(f"Reserved: a {placed.tier_months}-month bundle in {country.name}. "
+                  f"{Money(placed.hold_amount)} is held on your credits.")
+            return redirect(url_for("reserve.reserve"))
+    holds = {months: reservations.hold_quote(session, country.code, months) for months in TIERS} if country else {}
+    mine = reservations.reservations_of(session, current_user)
+    return render("reserve/reserve.html", block="hold" if country else None, status=status,
+                  countries=out_of_stock, country=country, tier=tier, holds=holds, message=message,
+                  in_stock=bool(country and stock.get(country.code)),
+                  balance=credits.balance(session, current_user.id), reservations=mine,
+                  positions={r.id: reservations.queue_position(session, r) for r in mine},
+                  form=ReserveForm(formdata=None, key=secrets.token_urlsafe(12)))
+
+
+@bp.post("/reserve/<int:reservation_id>/cancel")
+@login_required
+def cancel(reservation_id: int):
+    if not ReserveForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    reservation = reservations.reservation_of(session, current_user, reservation_id)
+    if reservation is None:
+        abort(404)
+    try:
+        reservations.cancel(session, reservation)
+    except RentalError as error:
+        flash(error.message)
+    else:
+        flash(f"Reservation cancelled: {Money(reservation.hold_amount)} is back in your credits.")
+    return redirect(url_for("reserve.reserve"))

@@ -1,0 +1,54 @@
+"""Demo accounts for development: a customer with credits and numbers (one of them a
+grandfathered legacy number held 13 months), and one account per staff role."""
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hardware.allocation import allocate
+from pricing import Money
+from storefront.db import transaction
+from storefront.models import Rental
+from storefront.models import rentals as states
+from storefront.services import credits
+from storefront.services.accounts import active_user_by_email, create_user
+from storefront.services.purchases import add_months
+
+DEMO_PASSWORD = "demo password 1"
+DEMO_CUSTOMER = "customer@example.com"
+DEMO_STAFF = {role: f"{role}@example.com" for role in ("marketing", "admin", "operations", "support")}
+
+
+def load_demo_accounts(session: Session, now: datetime | None = None) -> list[str]:
+    """Create the demo accounts that don't exist yet; returns the e-mails created."""
+    now = now or datetime.now(timezone.utc)
+    created = []
+    for role, email in DEMO_STAFF.items():
+        if active_user_by_email(session, email) is None:
+            create_user(session, email, DEMO_PASSWORD, (role,))
+            created.append(email)
+    if active_user_by_email(session, DEMO_CUSTOMER) is not None:
+        return created
+    customer = create_user(session, DEMO_CUSTOMER, DEMO_PASSWORD)
+    created.append(DEMO_CUSTOMER)
+    with transaction(session):
+        credits.book(session, customer.id, Money.of("100.00"), "adjustment", "demo:welcome",
+                     "Welcome credit (demo)")
+        legacy_start = add_months(now, -13)
+        legacy = allocate(session, "DE", "long")
+        session.add(Rental(
+            user_id=customer.id, number_id=legacy.id, country_code="DE", kind="long",
+            pricing_model=states.LEGACY, tier_months=None, status=states.ACTIVE, auto_renew=True,
+            started_at=legacy_start, paid_through=now + timedelta(days=20), charged_total=Decimal("18.00"),
+            purchase_key="demo:legacy", legacy_monthly_rate=Decimal("6.00"), legacy_months=3,
+            legacy_discount_percent=Decimal("0"),
+        ))
+        bundle = allocate(session, "AT", "long")
+        bundle_start = add_months(now, -2)
+        session.add(Rental(
+            user_id=customer.id, number_id=bundle.id, country_code="AT", kind="long",
+            pricing_model=states.BUNDLE, tier_months=6, status=states.ACTIVE, auto_renew=True,
+            started_at=bundle_start, paid_through=add_months(bundle_start, 6), charged_total=Decimal("24.00"),
+            bundle_paid=Decimal("24.00"), purchase_key="demo:bundle",
+        ))
+    return created

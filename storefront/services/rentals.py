@@ -1,0 +1,283 @@
+"""A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
+and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hardware import lifecycle
+from hardware.models import InventoryEvent
+from pricing import (
+    Money,
+    Quote,
+    full_months_held,
+    legacy_renewal,
+    long_term_extend,
+    loyalty_percent,
+    unused_return_refund,
+)
+from storefront.db import transaction
+from storefront.models import Rental, User
+from storefront.models import rentals as states
+from storefront.models.credits import PURCHASE, REFUND
+from storefront.payments import stripe_gateway
+from storefront.payments.stripe_gateway import PaymentError
+from storefront.services import credits
+from storefront.services.catalog import current_catalog
+from storefront.services.purchases import add_months
+
+UNUSED_RETURN_WINDOW = timedelta(hours=24)
+RETURNS_LOOKBACK = timedelta(days=90)
+PRICING_MODEL_NAMES = {
+    states.BUNDLE: "Bundle",
+    states.LEGACY: "Legacy (old price)",
+    states.SHORT_PREPAID: "Short-term prepaid",
+    states.SUBSCRIPTION: "Monthly subscription",
+}
+
+
+class RentalError(Exception):
+    """Something the customer asked cannot be done; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ExtendPriceChanged(RentalError):
+    def __init__(self, seen: Money, quote: Quote):
+        super().__init__(f"The price changed from {seen} to {quote.total} since you saw it. "
+                         "Please check the new price and confirm again.")
+        self.quote = quote
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def rentals_of(session: Session, user: User) -> list[Rental]:
+    """The customer's numbers, current first, then those that ended."""
+    rentals = session.scalars(select(Rental).where(Rental.user_id == user.id,
+                                                   Rental.status != states.PENDING_PAYMENT)
+                              .order_by(Rental.started_at.desc(), Rental.id.desc())).all()
+    return sorted(rentals, key=lambda rental: not is_current(rental))
+
+
+def rental_of(session: Session, user: User, rental_id: int) -> Rental | None:
+    rental = session.get(Rental, rental_id)
+    return rental if rental is not None and rental.user_id == user.id else None
+
+
+def is_current(rental: Rental) -> bool:
+    return rental.status in (states.ACTIVE, states.PAST_DUE)
+
+
+def held_months(rental: Rental, now: datetime) -> int:
+    return full_months_held(rental.started_at.date(), now.date())
+
+
+# Extend ---------------------------------------------------------------------------------
+
+def extend_quote(session: Session, rental: Rental, tier_months: int, now: datetime | None = None) -> Quote:
+    """Rule 4: a new bundle for this number, with the loyalty discount for the time held."""
+    return long_term_extend(current_catalog(session), rental.country_code, tier_months,
+                            held_months(rental, now or now_utc()))
+
+
+def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -> str:
+    """The loyalty percent this number earns on an extend, as shown ("2"), or "" for none."""
+    percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or now_utc()))
+    return format(percent.normalize(), "f") if percent else ""
+
+
+def legacy_quote(rental: Rental) -> Quote | None:
+    """Rule 6: what a grandfathered number renews at, shown beside the bundle price."""
+    if rental.pricing_model != states.LEGACY:
+        return None
+    return legacy_renewal(Money(rental.legacy_monthly_rate), rental.legacy_months,
+                          rental.legacy_discount_percent, rental.country_code)
+
+
+def _check_extendable(rental: Rental) -> None:
+    if rental.kind != "long":
+        raise RentalError("Only long-term numbers are extended with a bundle; short-term numbers are bought again.")
+    if not is_current(rental):
+        raise RentalError(f"{rental.number.e164} has ended and can no longer be extended.")
+
+
+def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_total: Money, key: str,
+           now: datetime | None = None) -> Rental:
+    """Pay a new bundle from credits and push paid-through on by its months.
+
+    The charge is the total the customer saw, or nothing (ExtendPriceChanged); the same
+    `key` twice extends once. A legacy number becomes a bundle number for good.
+    """
+    now = now or now_utc()
+    _check_extendable(rental)
+    ledger_key = f"extend:{rental.id}:{key}"
+    if credits.entry_with_key(session, ledger_key) is not None:
+        return rental
+    quote = extend_quote(session, rental, tier_months, now)
+    if quote.total != seen_total:
+        raise ExtendPriceChanged(seen_total, quote)
+    with transaction(session):
+        credits.book(session, user.id, -quote.total, PURCHASE, ledger_key,
+                     f"{rental.number.e164}: extended by {quote.tier_months} months", reference=rental.number.e164)
+        rental.paid_through = add_months(max(rental.paid_through, now), quote.tier_months)
+        rental.tier_months = quote.tier_months
+        rental.pricing_model = states.BUNDLE
+        rental.legacy_monthly_rate = rental.legacy_months = rental.legacy_discount_percent = None
+        rental.status = states.ACTIVE
+    return rental
+
+
+# Unrent and auto-renew -----------------------------------------------------------------
+
+def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | None = None) -> list[Rental]:
+    """Give numbers back: each ends now and waits 30 days for its holder (cooling-off).
+
+    A subscription is cancelled at Stripe first; the current period is not refunded. If
+    Stripe cannot be reached for one number, that number stays rented and the error says so.
+    """
+    now = now or now_utc()
+    rentals = [rental_of(session, user, rental_id) for rental_id in rental_ids]
+    if not rental_ids or any(rental is None for rental in rentals):
+        raise RentalError("Please pick the numbers to give back.")
+    ended = []
+    for rental in rentals:
+        if not is_current(rental):
+            continue
+        if rental.stripe_subscription_id and rental.auto_renew:
+            try:
+                stripe_gateway.cancel_subscription(rental.stripe_subscription_id)
+            except PaymentError as error:
+                raise RentalError(f"{rental.number.e164} is still yours: {error.message}") from error
+        with transaction(session):
+            end_rental(session, rental, now, "unrented by the customer")
+        ended.append(rental)
+    return ended
+
+
+def end_rental(session: Session, rental: Rental, now: datetime, reason: str) -> None:
+    """The rental is over (unrent, expiry): the number cools off for its former holder."""
+    rental.status = states.ENDED
+    rental.ended_at = now
+    rental.auto_renew = False
+    if rental.number.state == lifecycle.RENTED:
+        lifecycle.start_cooling_off(session, rental.number, now, reason=reason)
+
+
+def set_auto_renew(session: Session, rental: Rental, on: bool) -> None:
+    if rental.kind != "long" or not is_current(rental):
+        raise RentalError("Automatic renewal is for current long-term numbers.")
+    with transaction(session):
+        rental.auto_renew = on
+
+
+# Unused return --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReturnCheck:
+    eligible: bool
+    reason: str
+    refund: Quote | None = None
+
+
+def _messages_since(session: Session, rental: Rental) -> int:
+    return session.scalar(select(func.count()).select_from(InventoryEvent).where(
+        InventoryEvent.number_id == rental.number_id,
+        InventoryEvent.kind.in_(("message_sent", "message_received")),
+        InventoryEvent.created_at >= rental.started_at,
+    ))
+
+
+def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Rental).where(
+        Rental.user_id == user_id, Rental.status == states.RETURNED, Rental.ended_at >= now - RETURNS_LOOKBACK,
+    ))
+
+
+def return_check(session: Session, rental: Rental, now: datetime | None = None) -> ReturnCheck:
+    """Can this number be returned unused, and for how much? The reason says why not."""
+    now = now or now_utc()
+    if rental.kind != "long" or rental.pricing_model != states.BUNDLE or rental.bundle_paid is None:
+        return ReturnCheck(False, "Only long-term numbers bought as a bundle can be returned unused.")
+    if not is_current(rental):
+        return ReturnCheck(False, "This number has already ended.")
+    if now - rental.started_at > UNUSED_RETURN_WINDOW:
+        return ReturnCheck(False, "Returns are possible within 24 hours of buying; that time has passed.")
+    if _messages_since(session, rental):
+        return ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
+    refund = unused_return_refund(current_catalog(session), Money(rental.bundle_paid),
+                                  _prior_returns(session, rental.user_id, now), rental.country_code,
+                                  rental.tier_months)
+    return ReturnCheck(True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
+                       refund)
+
+
+def return_unused(session: Session, user: User, rental: Rental, seen_refund: Money,
+                  now: datetime | None = None) -> Money:
+    """Refund the bundle (minus the return fee) to credits; the number is free again at once."""
+    now = now or now_utc()
+    check = return_check(session, rental, now)
+    if not check.eligible:
+        raise RentalError(check.reason)
+    if check.refund.total != seen_refund:
+        raise RentalError(f"The refund is now {check.refund.total}, not {seen_refund}. Please confirm again.")
+    with transaction(session):
+        credits.book(session, user.id, check.refund.total, REFUND, f"return:{rental.id}",
+                     f"{rental.number.e164}: returned unused", reference=rental.number.e164)
+        rental.status = states.RETURNED
+        rental.ended_at = now
+        rental.auto_renew = False
+        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, now, "returned unused")
+    return check.refund.total
+
+
+# Support ------------------------------------------------------------------------------
+
+def customer_by_email(session: Session, email: str) -> User | None:
+    from storefront.services.accounts import normalize_email
+
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def reinstate_quote(session: Session, rental: Rental, tier_or_months: int) -> Quote:
+    """A reclaim counts as a new purchase (rule 3): the bundle or the months, setup fee included."""
+    from pricing import long_term_bundle, short_term_prepaid
+
+    catalog = current_catalog(session)
+    if rental.kind == "long":
+        return long_term_bundle(catalog, rental.country_code, tier_or_months)
+    return short_term_prepaid(catalog, rental.country_code, tier_or_months)
+
+
+def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total: Money,
+              now: datetime | None = None) -> Rental:
+    """Support gives a cooling-off number back to its former holder, charged from their credits
+    as a new purchase. Raises RentalError or InsufficientCredits; charges nothing then."""
+    now = now or now_utc()
+    if rental.number.state != lifecycle.COOLING_OFF or rental.status not in (states.ENDED,):
+        raise RentalError(f"{rental.number.e164} is not waiting for its former holder any more.")
+    newer = session.scalar(select(func.count()).select_from(Rental).where(
+        Rental.number_id == rental.number_id, Rental.id > rental.id))
+    if newer:
+        raise RentalError(f"{rental.number.e164} has been rented again since.")
+    quote = reinstate_quote(session, rental, tier_or_months)
+    if quote.total != seen_total:
+        raise RentalError(f"The price is now {quote.total}, not {seen_total}. Please confirm again.")
+    with transaction(session):
+        credits.book(session, rental.user_id, -quote.total, PURCHASE, f"reinstate:{rental.id}",
+                     f"{rental.number.e164}: reinstated", reference=rental.number.e164)
+        lifecycle.move(session, rental.number, lifecycle.RENTED, now, "reinstated by support")
+        bundle = quote.line("bundle")
+        months = quote.tier_months or quote.months
+        renewed = Rental(user_id=rental.user_id, number_id=rental.number_id, country_code=rental.country_code,
+                         kind=rental.kind, pricing_model=states.BUNDLE if rental.kind == "long" else states.SHORT_PREPAID,
+                         tier_months=quote.tier_months, months=quote.months, status=states.ACTIVE,
+                         auto_renew=rental.kind == "long", started_at=now, paid_through=add_months(now, months),
+                         charged_total=quote.total.amount, bundle_paid=bundle.amount.amount if bundle else None,
+                         purchase_key=f"reinstate-{rental.id}")
+        session.add(renewed)
+    return renewed

@@ -1,0 +1,164 @@
+"""Reservations (SPEC §2 rule 7, §4): in a country without long-term stock a customer
+picks a bundle and we hold its price today (bundle + setup fee) on their credits. When
+stock arrives, waiting reservations are served oldest first: the hold becomes the
+purchase and the rental starts. Cancelling releases the whole hold at once."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hardware.allocation import allocate
+from hardware.errors import OutOfStock
+from hardware.inventory import in_stock_query
+from hardware.models import LONG
+from pricing import Money, Quote, UnknownCountry, reservation_hold
+from storefront.db import transaction
+from storefront.models import Rental, Reservation, User
+from storefront.models import rentals as rental_states
+from storefront.models import reservations as states
+from storefront.models.credits import HOLD, HOLD_RELEASE, PURCHASE
+from storefront.services import credits, outbox
+from storefront.services.catalog import current_catalog
+from storefront.services.purchases import add_months
+from storefront.services.rentals import RentalError
+
+
+def hold_quote(session: Session, country_code: str, tier_months: int) -> Quote:
+    return reservation_hold(current_catalog(session), country_code, tier_months)
+
+
+def reservations_of(session: Session, user: User) -> list[Reservation]:
+    return list(session.scalars(select(Reservation).where(Reservation.user_id == user.id)
+                                .order_by(Reservation.created_at.desc(), Reservation.id.desc())))
+
+
+def reservation_of(session: Session, user: User, reservation_id: int) -> Reservation | None:
+    reservation = session.get(Reservation, reservation_id)
+    return reservation if reservation is not None and reservation.user_id == user.id else None
+
+
+def queue_position(session: Session, reservation: Reservation) -> int | None:
+    """1 for the next in line in its country; None once it is no longer waiting."""
+    if reservation.status != states.WAITING:
+        return None
+    ahead = session.scalar(select(func.count()).select_from(Reservation).where(
+        Reservation.country_code == reservation.country_code, Reservation.status == states.WAITING,
+        (Reservation.created_at < reservation.created_at)
+        | ((Reservation.created_at == reservation.created_at) & (Reservation.id < reservation.id)),
+    ))
+    return ahead + 1
+
+
+def in_stock(session: Session, country_code: str) -> bool:
+    return session.scalar(in_stock_query(country_code, LONG).limit(1)) is not None
+
+
+def place(session: Session, user: User, country_code: str, tier_months: int, seen_hold: Money, key: str,
+          now: datetime | None = None) -> Reservation:
+    """Hold the bundle's price on credits; the same `key` places one reservation.
+
+    Raises RentalError if the country has stock (buy it instead) or the price moved,
+    InsufficientCredits if the credits don't cover the hold.
+    """
+    earlier = session.scalar(select(Reservation).where(Reservation.key == key))
+    if earlier is not None:
+        return earlier
+    try:
+        current_catalog(session).country_on_sale(country_code)
+    except UnknownCountry as error:
+        raise RentalError(error.message) from error
+    quote = hold_quote(session, country_code, tier_months)
+    if quote.total != seen_hold:
+        raise RentalError(f"The price changed from {seen_hold} to {quote.total} since you saw it. "
+                          "Please check the new hold and confirm again.")
+    if in_stock(session, quote.country):
+        raise RentalError("Numbers are in stock in this country again: you can buy one straight away.")
+    bundle = quote.line("bundle")
+    try:
+        with transaction(session):
+            reservation = Reservation(user_id=user.id, country_code=quote.country, tier_months=quote.tier_months,
+                                      hold_amount=quote.total.amount, bundle_amount=bundle.amount.amount,
+                                      status=states.WAITING, key=key, created_at=now or datetime.now(timezone.utc))
+            session.add(reservation)
+            session.flush()
+            credits.book(session, user.id, -quote.total, HOLD, f"hold:{reservation.id}",
+                         f"Hold for a {quote.tier_months}-month bundle in {quote.country}",
+                         reference=f"reservation {reservation.id}")
+    except IntegrityError:
+        return session.scalar(select(Reservation).where(Reservation.key == key))
+    return reservation
+
+
+def _release(session: Session, reservation: Reservation, now: datetime, reason: str) -> None:
+    credits.book(session, reservation.user_id, Money(reservation.hold_amount), HOLD_RELEASE,
+                 f"hold-release:{reservation.id}", f"Hold released: {reason}",
+                 reference=f"reservation {reservation.id}")
+    reservation.status = states.CANCELLED
+    reservation.closed_at = now
+    reservation.close_reason = reason
+
+
+def cancel(session: Session, reservation: Reservation, now: datetime | None = None) -> None:
+    """The whole hold goes back to the credits at once."""
+    if reservation.status != states.WAITING:
+        raise RentalError("This reservation is no longer waiting, so there is nothing to cancel.")
+    with transaction(session):
+        session.refresh(reservation, with_for_update=True)
+        if reservation.status == states.WAITING:
+            _release(session, reservation, now or datetime.now(timezone.utc), "cancelled by the customer")
+
+
+def fulfil_waiting(session: Session, country_code: str | None = None, now: datetime | None = None) -> int:
+    """Serve waiting reservations oldest first while stock lasts; returns how many became rentals.
+
+    Each reservation is its own transaction: the hold becomes the purchase, the number is
+    taken and the rental starts, or nothing happens. A reservation whose customer no
+    longer has an active account is cancelled and its hold released.
+    """
+    now = now or datetime.now(timezone.utc)
+    query = select(Reservation.id).where(Reservation.status == states.WAITING)
+    if country_code:
+        query = query.where(Reservation.country_code == country_code)
+    served = 0
+    for reservation_id in session.scalars(query.order_by(Reservation.created_at, Reservation.id)).all():
+        with transaction(session):
+            reservation = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
+            if reservation.status != states.WAITING:
+                continue
+            if not reservation.user.is_active:
+                _release(session, reservation, now, "the account is closed")
+                continue
+            try:
+                number = allocate(session, reservation.country_code, LONG)
+            except OutOfStock:
+                continue
+            _start_rental(session, reservation, number, now)
+            served += 1
+    return served
+
+
+def _start_rental(session: Session, reservation: Reservation, number, now: datetime) -> None:
+    hold = Money(reservation.hold_amount)
+    credits.book(session, reservation.user_id, hold, HOLD_RELEASE, f"hold-release:{reservation.id}",
+                 "Hold released: your reserved number arrived", reference=f"reservation {reservation.id}")
+    credits.book(session, reservation.user_id, -hold, PURCHASE, f"purchase:reservation-{reservation.id}",
+                 f"{number.e164}: {reservation.tier_months}-month bundle (reserved)", reference=number.e164)
+    rental = Rental(user_id=reservation.user_id, number_id=number.id, country_code=reservation.country_code,
+                    kind=LONG, pricing_model=rental_states.BUNDLE, tier_months=reservation.tier_months,
+                    status=rental_states.ACTIVE, auto_renew=True, started_at=now,
+                    paid_through=add_months(now, reservation.tier_months), charged_total=reservation.hold_amount,
+                    bundle_paid=reservation.bundle_amount, purchase_key=f"reservation-{reservation.id}")
+    session.add(rental)
+    session.flush()
+    reservation.status = states.FULFILLED
+    reservation.closed_at = now
+    reservation.rental_id = rental.id
+    outbox.queue_email(
+        session, reservation.user.email, f"Your reserved number {number.e164} is ready",
+        f"Good news: the long-term number you reserved in {reservation.country_code} has arrived.\n\n"
+        f"Your number: {number.e164}\nBundle: {reservation.tier_months} months, paid until {rental.paid_through:%-d %B %Y}\n"
+        f"Charged: {hold} (the price held when you reserved)\n\nYou'll find it under My numbers.\n",
+        key=f"reservation-fulfilled:{reservation.id}",
+    )
+

@@ -1,0 +1,56 @@
+"""The support page (role: support): look up a customer; reinstate a cooling-off number
+for its former holder, charged as a new purchase."""
+from flask import abort, flash, redirect, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from pricing import TIERS, Money
+from storefront import db
+from storefront.auth.roles import role_required
+from storefront.models import Rental
+from storefront.rendering import render
+from storefront.services import credits, rentals
+from storefront.services.credits import InsufficientCredits
+from storefront.services.rentals import RentalError
+from storefront.staff import bp
+
+
+class ReinstateForm(FlaskForm):
+    length = HiddenField()
+    seen_total = HiddenField()
+
+
+@bp.get("/support")
+@role_required("support")
+def support():
+    session = db.session()
+    email = request.args.get("email", "").strip()
+    customer = rentals.customer_by_email(session, email) if email else None
+    mine = rentals.rentals_of(session, customer) if customer else []
+    offers = {}
+    for rental in mine:
+        if rental.status == "ended" and rental.number.state == "cooling_off":
+            lengths = TIERS if rental.kind == "long" else (1, 3, 6, 12)
+            offers[rental.id] = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths]
+    return render("staff/support.html", email=email, customer=customer, rentals=mine, offers=offers,
+                  balance=credits.balance(session, customer.id) if customer else None,
+                  model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm())
+
+
+@bp.post("/support/rentals/<int:rental_id>/reinstate")
+@role_required("support")
+def reinstate(rental_id: int):
+    form = ReinstateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db.session()
+    rental = session.get(Rental, rental_id)
+    if rental is None:
+        abort(404)
+    try:
+        renewed = rentals.reinstate(session, rental, int(form.length.data or 0), Money.of(form.seen_total.data or "0"))
+    except (RentalError, InsufficientCredits) as error:
+        flash(error.message)
+    else:
+        flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {renewed.paid_through:%-d %B %Y}.")
+    return redirect(url_for("staff.support", email=rental.user.email))
