@@ -58,4 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.exempt(webhook)
     init_errors(app)
+    if app.config.get("BENCHMARK_ENDPOINT"):
+        from storefront import benchmark
+
+        benchmark.init_app(app)
     return app

@@ -28,6 +28,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
+        "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }
     if environment == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigurationError("Refusing to start in production with the default SECRET_KEY.")
