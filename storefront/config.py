@@ -24,6 +24,9 @@ def from_environment(instance_path: str) -> dict:
         # Stripe.js: the official script with real keys; localstripe's stand-in in development.
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),
+        # How long a process shows prices from its cached catalog before asking the database
+        # whether another process imported a new one (charges always ask).
+        "CATALOG_RECHECK_SECONDS": float(os.environ.get("CATALOG_RECHECK_SECONDS", "1")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

@@ -5,13 +5,13 @@ from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
 from storefront.services.operations import long_term_stock
-from storefront.services.catalog import current_catalog
+from storefront.services.catalog import catalog_for_display
 from storefront.services.quotes import price_table
 
 
 @bp.get("/")
 def landing():
-    catalog = current_catalog(db.session())
+    catalog = catalog_for_display(db.session())
     default = current_app.config["DEFAULT_COUNTRY"]
     chosen = (request.args.get("country") or default).strip().upper()
     error = None

@@ -1,0 +1,81 @@
+"""The catalog cache: quotes need no database round trip, yet a new catalog is seen everywhere.
+
+Two apps on one database stand for two server processes (gunicorn workers).
+"""
+import json
+import types
+
+import pytest
+from sqlalchemy import event
+
+import storefront.services.catalog as catalog_service
+from storefront import create_app, db
+from storefront.cli import DEMO_CATALOG
+from storefront.services.catalog import current_catalog
+
+QUOTE = "/api/v1/quote?country=DE&kind=long&tier_months=3"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(catalog_service, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+    return now
+
+
+@pytest.fixture
+def other_process(app):
+    other = create_app({key: app.config[key] for key in (
+        "TESTING", "DATABASE_URL", "SECRET_KEY", "STRIPE_API_BASE", "STRIPE_JS_URL",
+        "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")})
+    yield other
+    other.extensions["database"].engine.dispose()
+
+
+def import_germany_at(app, tmp_path, unit: str) -> None:
+    document = json.loads(DEMO_CATALOG.read_text())
+    next(c for c in document["countries"] if c["code"] == "DE")["long_term_unit"] = unit
+    (tmp_path / "catalog.json").write_text(json.dumps(document))
+    result = app.test_cli_runner().invoke(args=["catalog", "import", str(tmp_path / "catalog.json")])
+    assert result.exit_code == 0, result.output
+
+
+def total(app) -> str:
+    return app.test_client().get(QUOTE).get_json()["total"]
+
+
+def test_a_quote_from_the_cached_catalog_asks_the_database_nothing(app, clock):
+    statements = []
+    engine = app.extensions["database"].engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    assert total(app) == "16.00"
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert total(app) == "16.00"
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert statements == []
+
+
+def test_an_import_is_shown_at_once_by_the_process_that_made_it(app, clock, tmp_path):
+    assert total(app) == "16.00"
+    import_germany_at(app, tmp_path, "15.00")
+    assert total(app) == "20.00"
+
+
+def test_another_process_shows_a_new_catalog_within_the_recheck_time(app, other_process, clock, tmp_path):
+    assert total(other_process) == "16.00"
+    import_germany_at(app, tmp_path, "15.00")
+    clock[0] += 0.5
+    assert total(other_process) == "16.00"  # displayed from its cache, at most 1 s old
+    clock[0] += other_process.config["CATALOG_RECHECK_SECONDS"]
+    assert total(other_process) == "20.00"
+
+
+def test_charges_always_ask_for_the_newest_revision(app, other_process, clock, tmp_path):
+    assert total(other_process) == "16.00"
+    import_germany_at(app, tmp_path, "15.00")
+    with other_process.app_context():
+        unit = current_catalog(db.session()).country("DE").long_term_unit
+    assert unit.as_string() == "15.00"
+    assert total(other_process) == "20.00"  # and the display cache has the new one too
