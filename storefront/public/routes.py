@@ -25,6 +25,6 @@ def landing():
         block="live_prices",
         countries=catalog.countries,
         prices=prices,
-        stock=long_term_stock(db.session()),
+        stock=long_term_stock(db.read_session()),
         error=error,
     )
