@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from storefront import cli, db, rendering, request_log, security
+    from storefront.services import operations
 
     from storefront.payments import stripe_gateway
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     stripe_gateway.init_app(app)
     db.init_app(app)
+    operations.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)
 

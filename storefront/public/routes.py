@@ -4,7 +4,7 @@ from pricing import UnknownCountry
 from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
-from storefront.services.operations import long_term_stock
+from storefront.services.operations import long_term_stock_for_display
 from storefront.services.catalog import catalog_for_display
 from storefront.services.quotes import price_table
 
@@ -25,6 +25,6 @@ def landing():
         block="live_prices",
         countries=catalog.countries,
         prices=prices,
-        stock=long_term_stock(db.read_session()),
+        stock=long_term_stock_for_display(db.read_session()),
         error=error,
     )

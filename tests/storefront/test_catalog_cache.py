@@ -1,4 +1,5 @@
-"""The catalog cache: quotes need no database round trip, yet a new catalog is seen everywhere.
+"""Display caches: quotes and price pages need no database round trip, yet a new catalog
+(or new stock) is seen everywhere.
 
 Two apps on one database stand for two server processes (gunicorn workers).
 """
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 import storefront.services.catalog as catalog_service
+from storefront.services import operations
 from storefront import create_app, db
 from storefront.cli import DEMO_CATALOG
 from storefront.services.catalog import current_catalog
@@ -19,7 +21,9 @@ QUOTE = "/api/v1/quote?country=DE&kind=long&tier_months=3"
 @pytest.fixture
 def clock(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(catalog_service, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+    fake = types.SimpleNamespace(monotonic=lambda: now[0])
+    monkeypatch.setattr(catalog_service, "time", fake)
+    monkeypatch.setattr(operations, "time", fake)
     return now
 
 
@@ -79,3 +83,20 @@ def test_charges_always_ask_for_the_newest_revision(app, other_process, clock, t
         unit = current_catalog(db.session()).country("DE").long_term_unit
     assert unit.as_string() == "15.00"
     assert total(other_process) == "20.00"  # and the display cache has the new one too
+
+
+def germany_stock_line(app) -> str:
+    html = app.test_client().get("/?country=DE", headers={"HX-Request": "true"}).get_data(as_text=True)
+    return html.split('data-testid="stock-line">', 1)[1].split("</p>", 1)[0]
+
+
+def test_stock_on_the_landing_page_follows_this_and_other_processes(stocked_app, other_process, clock):
+    assert "8 numbers in stock" in germany_stock_line(stocked_app)
+    assert "8 numbers in stock" in germany_stock_line(other_process)
+    with stocked_app.app_context():
+        operations.set_gateway_online(db.session(), "fra-1", False)
+    assert "Out of stock" in germany_stock_line(stocked_app)  # its own commit: at once
+    clock[0] += 0.5
+    assert "8 numbers in stock" in germany_stock_line(other_process)  # cached, at most 1 s old
+    clock[0] += other_process.config["STOCK_RECHECK_SECONDS"]
+    assert "Out of stock" in germany_stock_line(other_process)
