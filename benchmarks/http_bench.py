@@ -187,6 +187,29 @@ class _Client:
             return False
 
 
+class _RawClient:
+    """The fixed-rate pass's client: a socket per request (as the sync workers close each
+    connection anyway), the request bytes made once, the answer read to the close. A few
+    times cheaper than http.client, so the generator takes less of the CPU it measures."""
+
+    def __init__(self, port: int, target: Target):
+        self.address = (HOST, port)
+        headers = "".join(f"{name}: {value}\r\n" for name, value in target.headers.items())
+        self.request = (f"GET {target.path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n{headers}"
+                        "Connection: close\r\n\r\n").encode()
+
+    def get(self) -> bool:
+        try:
+            with socket.create_connection(self.address, timeout=10) as sock:
+                sock.sendall(self.request)
+                head = sock.recv(65536)
+                while sock.recv(65536):
+                    pass
+            return head[9:10] in (b"2", b"3")  # "HTTP/1.1 200 ..."
+        except OSError:
+            return False
+
+
 def _percentile(sorted_values: list[float], percent: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -246,7 +269,7 @@ def run_python_rate(port: int, target: Target, seconds: float, rate: float, conn
     stop_at = t0 + seconds
 
     def worker(index: int):
-        client, mine, failed = _Client(port, target), [], 0
+        client, mine, failed = _RawClient(port, target), [], 0
         due = t0 + index / rate
         while due < stop_at:
             wait = due - time.perf_counter()
@@ -319,7 +342,8 @@ def measure(port: int, targets: list[Target], args, say) -> tuple[dict, dict, fl
         middle["ratio"] = statistics.median(r["rps"] / b["rps"] for r, b in zip(results, bare_rounds))
         peaks[name] = middle
 
-    rate = peaks[targets[0].name]["rps"] / 2
+    # Half the best bare run: the peak is what the server did when the machine let it.
+    rate = max(r["rps"] for r in bare_rounds) / 2
     at_rate = {}
     for target in targets:
         result = run_python_rate(port, target, args.rate_duration, rate, args.rate_connections)
@@ -365,9 +389,10 @@ def report(targets, skipped, peaks, at_rate, rate, args) -> tuple[str, bool]:
         "",
         f"req/s, p50, p99: peak load, {generator}, the median of {args.rounds} rounds; \"of bare\": "
         f"the median of each round's ratio to the bare endpoint's run just before it.",
-        f"p99 @ {rate:,.0f}/s: open-loop pass at half the bare endpoint's peak, Python generator "
-        f"({args.rate_connections} threads, {args.rate_duration:g} s, latency from each request's "
-        f"scheduled time); it must also serve ≥ 95 % of that rate without errors.",
+        f"p99 @ {rate:,.0f}/s: open-loop pass at half the bare endpoint's peak (its best round), Python generator "
+        f"({args.rate_connections} threads, a connection per request, {args.rate_duration:g} s, "
+        f"latency from each request's scheduled time); it must also serve ≥ 95 % of that rate "
+        f"without errors.",
     ]
     lines += [f"{target.name}: {target.note}" for target in skipped]
     return "\n".join(lines), passed
