@@ -1,5 +1,5 @@
-# The two commands of the README: `make run` and `make test`. Everything else is set-up
-# they need, done once and redone only when its inputs change.
+# The commands of the README: `make run`, `make test` and `make bench`. Everything else is
+# set-up they need, done once and redone only when its inputs change.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 HTMX := storefront/static/vendor/htmx.min.js
 
-.PHONY: run test install assets
+.PHONY: run test bench install assets
 
 run: install assets
 	$(BIN)/flask --app storefront db upgrade
@@ -16,6 +16,12 @@ run: install assets
 
 test: install assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# On demand only, never part of `make test`: the pricing engine, then HTTP under gunicorn.
+bench: install
+	@command -v wrk >/dev/null || echo "wrk not found (sudo apt-get install wrk): the HTTP benchmark uses its Python load generator"
+	$(BIN)/python -m benchmarks.pricing_bench $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.http_bench $(HTTP_BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from storefront import cli, db, limits, rendering, request_log, security
+    from storefront.services import operations
 
     from storefront.payments import stripe_gateway
     from storefront.services import outbox
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     stripe_gateway.init_app(app)
     db.init_app(app)
+    operations.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)
     outbox.init_app(app)
@@ -61,4 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.exempt(webhook)
     init_errors(app)
+    if app.config.get("BENCHMARK_ENDPOINT"):
+        from storefront import benchmark
+
+        benchmark.init_app(app)
     return app

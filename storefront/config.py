@@ -24,6 +24,11 @@ def from_environment(instance_path: str) -> dict:
         # Stripe.js: the official script with real keys; localstripe's stand-in in development.
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),
+        # How long a process shows prices from its cached catalog before asking the database
+        # whether another process imported a new one (charges always ask).
+        "CATALOG_RECHECK_SECONDS": float(os.environ.get("CATALOG_RECHECK_SECONDS", "1")),
+        # The same for the stock counts the landing page shows (selling always checks).
+        "STOCK_RECHECK_SECONDS": float(os.environ.get("STOCK_RECHECK_SECONDS", "1")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
@@ -39,6 +44,8 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") == "1",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
+        "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }
     if environment == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise ConfigurationError("Refusing to start in production with the default SECRET_KEY.")

@@ -14,10 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+READ_ONLY = "storefront_read_only"
+
+
 class Database:
     def __init__(self, url: str):
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool and listeners; connections carry READ_ONLY, see _sqlite_begin.
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                          expire_on_commit=False)
 
 
 def make_engine(url: str) -> Engine:
@@ -43,7 +49,12 @@ def _sqlite_begin(connection):
     # SQLite has one writer at a time. Taking the write lock at BEGIN makes a concurrent
     # transaction wait its turn (busy timeout) instead of failing half-way with
     # "database is locked" when it first writes after reading.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only session (read_session) never writes: a plain BEGIN reads a snapshot
+    # (WAL) without queueing behind writers and other requests for that lock.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session() -> Session:
@@ -51,6 +62,18 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["database"].sessions()
     return g.db_session
+
+
+def read_session() -> Session:
+    """A second session of the current request, for reads only (never write with it).
+
+    On SQLite its transactions don't take the write lock at BEGIN, so pages that only
+    show data (the landing page's stock) don't queue behind each other; on PostgreSQL
+    it is an ordinary session.
+    """
+    if "db_read_session" not in g:
+        g.db_read_session = current_app.extensions["database"].read_sessions()
+    return g.db_read_session
 
 
 @contextmanager
@@ -68,9 +91,10 @@ def transaction(db_session: Session):
 
 
 def _close_session(_exc):
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()
+    for name in ("db_session", "db_read_session"):
+        db_session = g.pop(name, None)
+        if db_session is not None:
+            db_session.close()
 
 
 def upgrade(engine: Engine) -> None:

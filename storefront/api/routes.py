@@ -7,7 +7,7 @@ from storefront import db
 from storefront.api import bp
 from storefront.api.openapi import openapi_document
 from storefront.api.problems import problem
-from storefront.services.catalog import current_catalog
+from storefront.services.catalog import catalog_for_display
 from storefront.rendering import render
 from storefront.services.quotes import InvalidQuoteRequest, parse_quote_request, quote_for
 
@@ -31,7 +31,7 @@ def quote_json(quote: Quote) -> dict:
 
 @bp.get("/catalog")
 def catalog():
-    return jsonify(catalog_to_dict(current_catalog(db.session())))
+    return jsonify(catalog_to_dict(catalog_for_display(db.session())))
 
 
 @bp.get("/quote")
@@ -39,7 +39,7 @@ def quote():
     today = datetime.now(timezone.utc).date()
     try:
         quote_request = parse_quote_request(request.args, today)
-        return jsonify(quote_json(quote_for(current_catalog(db.session()), quote_request)))
+        return jsonify(quote_json(quote_for(catalog_for_display(db.session()), quote_request)))
     except InvalidQuoteRequest as error:
         return problem(422, "Invalid quote request", "Some fields are not valid.", error.errors)
     except UnknownCountry as error:

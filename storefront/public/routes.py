@@ -4,15 +4,15 @@ from pricing import CountryRetired, UnknownCountry
 from storefront import db
 from storefront.public import bp
 from storefront.rendering import render
-from storefront.services.catalog import current_catalog
+from storefront.services.catalog import catalog_for_display
 from storefront.services.copy import faq_entries, landing_sections
-from storefront.services.operations import long_term_stock
+from storefront.services.operations import long_term_stock_for_display
 from storefront.services.quotes import price_table
 
 
 @bp.get("/")
 def landing():
-    catalog = current_catalog(db.session())
+    catalog = catalog_for_display(db.session())
     on_sale = catalog.countries_on_sale
     default = current_app.config["DEFAULT_COUNTRY"]
     if default not in {country.code for country in on_sale}:
@@ -33,7 +33,7 @@ def landing():
         copy=landing_sections(db.session()) if not request.htmx else None,
         countries=on_sale,
         prices=prices,
-        stock=long_term_stock(db.session()),
+        stock=long_term_stock_for_display(db.read_session()),
         error=error,
     )
 

@@ -2,11 +2,21 @@
 
 Every price the storefront shows or charges is computed by `pricing` from the catalog
 returned by `current_catalog`, which is cached per catalog revision.
+
+Each process keeps its own copy. Whether it is still the one in force is asked of the
+database (the newest revision number, one small query) on every charge; for pages and
+quotes that only show prices, `catalog_for_display` trusts an answer younger than
+CATALOG_RECHECK_SECONDS (default 1 s), so most of them need no database round trip. An
+import in another process is therefore shown within that time (an import in this
+process at once), and a customer who saw an older price is asked again at checkout
+(quote tokens), never charged it.
 """
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pycountry
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -104,6 +114,8 @@ def import_catalog(
                 note=note[:300] if note else None,
             )
         )
+    if has_app_context():
+        current_app.extensions.pop("catalog_cache", None)  # this process sees it at once
     return catalog
 
 
@@ -115,19 +127,39 @@ def current_revision(session: Session) -> int | None:
     return session.scalar(select(func.max(CatalogRevision.id)))
 
 
-def current_catalog(session: Session) -> Catalog:
+@dataclass(frozen=True)
+class _Cached:
+    revision: int
+    catalog: Catalog
+    checked_at: float  # time.monotonic() when the database last confirmed `revision`
+
+
+def current_catalog(session: Session, max_age: float = 0.0) -> Catalog:
     """The catalog in force, rebuilt from the tables only when a new revision exists.
 
+    The newest revision number is read from the database unless this process confirmed
+    it less than `max_age` seconds ago (0, the default: always read it; charges must).
     The cache lives on the app, so each process (and each test's app) has its own.
     """
+    cached: _Cached | None = current_app.extensions.get("catalog_cache")
+    if cached is not None and max_age > 0 and time.monotonic() - cached.checked_at < max_age:
+        return cached.catalog
+    checked_at = time.monotonic()
     revision = current_revision(session)
     if revision is None:
         raise CatalogMissing(CatalogMissing.message)
-    cache = current_app.extensions.setdefault("catalog_cache", {})
-    if cache.get("revision") != revision:
-        cache["catalog"] = parse_catalog(_document_from_tables(session))
-        cache["revision"] = revision
-    return cache["catalog"]
+    if cached is None or cached.revision != revision:
+        cached = _Cached(revision, parse_catalog(_document_from_tables(session)), checked_at)
+    else:
+        cached = _Cached(revision, cached.catalog, checked_at)
+    # One object swapped in whole, so a concurrent reader never sees half an update.
+    current_app.extensions["catalog_cache"] = cached
+    return cached.catalog
+
+
+def catalog_for_display(session: Session) -> Catalog:
+    """The catalog for showing prices (pages, quotes): at most CATALOG_RECHECK_SECONDS old."""
+    return current_catalog(session, max_age=current_app.config.get("CATALOG_RECHECK_SECONDS", 0.0))
 
 
 def export_catalog(session: Session) -> dict:

@@ -23,7 +23,7 @@ from pricing import Catalog, UnknownCountry
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
 from storefront.models.copy import FAQ, LANDING
-from storefront.services.catalog import current_catalog
+from storefront.services.catalog import catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
 
 DEFAULT_COPY = Path(__file__).resolve().parent.parent / "content" / "default_copy.toml"
@@ -99,7 +99,7 @@ def render_markdown(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]
     """Sanitized HTML of `markdown` with live prices, and the token errors found."""
     cache_store = current_app.extensions.setdefault("copy_render_cache", {})
     # Keyed by the catalog revision: a price change renders the copy again.
-    key = (current_app.extensions["catalog_cache"]["revision"], markdown)
+    key = (current_app.extensions["catalog_cache"].revision, markdown)
     if key not in cache_store:
         if len(cache_store) >= RENDER_CACHE_SIZE:
             cache_store.clear()
@@ -133,7 +133,7 @@ def blocks_of(session: Session, page: str, include_removed: bool = False) -> lis
 
 
 def landing_sections(session: Session) -> dict[str, Rendered]:
-    catalog = current_catalog(session)
+    catalog = catalog_for_display(session)
     stored = {block.slug: block.live for block in blocks_of(session, LANDING)}
     sections = {}
     for default in default_copy()[LANDING]:
@@ -145,7 +145,7 @@ def landing_sections(session: Session) -> dict[str, Rendered]:
 
 def faq_entries(session: Session, query: str = "") -> list[Rendered]:
     """Published FAQ entries in order; with `query`, those containing every word of it."""
-    catalog = current_catalog(session)
+    catalog = catalog_for_display(session)
     blocks = blocks_of(session, FAQ, include_removed=True)
     if blocks:
         pairs = [(block.slug, block.live) for block in blocks if not block.removed and block.live]

@@ -3,7 +3,10 @@
 `hardware` does the work; this layer owns the transaction so a failed step leaves nothing
 half-done, and is where the storefront reacts to new stock.
 """
-from sqlalchemy import select
+import time
+
+from flask import Flask, current_app
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from hardware import inventory
@@ -65,6 +68,33 @@ def stock_arrived(session: Session) -> int:
 
 def long_term_stock(session: Session) -> dict[str, int]:
     return inventory.stock_by_country(session, LONG)
+
+
+def long_term_stock_for_display(session: Session) -> dict[str, int]:
+    """Long-term stock for showing (landing page), at most STOCK_RECHECK_SECONDS old.
+
+    Each process keeps the counts it read last. Any commit this process makes forgets
+    them (see init_app), so its own sales and hardware changes show at once; another
+    process's show within the recheck time. Selling never relies on it: allocation
+    checks the number itself.
+    """
+    max_age = current_app.config.get("STOCK_RECHECK_SECONDS", 0.0)
+    cached = current_app.extensions.get("stock_cache")
+    if cached is not None and max_age > 0 and time.monotonic() - cached[0] < max_age:
+        return dict(cached[1])
+    checked_at = time.monotonic()
+    stock = long_term_stock(session)
+    current_app.extensions["stock_cache"] = (checked_at, stock)  # one tuple, swapped whole
+    return dict(stock)
+
+
+def init_app(app: Flask) -> None:
+    """Forget the displayed stock whenever this process commits a change (any change:
+    commits are rare next to page views, and this needs no list of what touches stock)."""
+
+    @event.listens_for(app.extensions["database"].sessions, "after_commit")
+    def forget_stock(_session):
+        app.extensions.pop("stock_cache", None)
 
 
 def short_term_pool(session: Session) -> dict[str, int]:

@@ -2,6 +2,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pricing import (
     TIERS,
@@ -139,7 +140,10 @@ class PriceTable:
     short_term: tuple[PriceRow, ...]
 
 
+@lru_cache(maxsize=256)
 def price_table(catalog: Catalog, country_code: str) -> PriceTable:
+    """Remembered per catalog object (immutable, hashed by identity) and country: the
+    landing page and the buy wizard ask for the same few tables on every request."""
     country = catalog.country(country_code)
     return PriceTable(
         country_code=country.code,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from hardware.inventory import available_numbers, in_stock_query
 from hardware.models import LONG, SHORT, PhoneNumber
 from pricing import Country, FieldError, Quote, UnknownCountry
-from storefront.services.catalog import current_catalog
+from storefront.services.catalog import catalog_for_display
 from storefront.services.operations import long_term_stock, short_term_pool
 from storefront.services.quotes import InvalidQuoteRequest, PriceRow, QuoteRequest, price_table, quote_for
 
@@ -66,7 +66,7 @@ def _int(args: Mapping[str, str], name: str) -> int | None:
 
 
 def wizard_state(session: Session, args: Mapping[str, str], today: date) -> WizardState:
-    catalog = current_catalog(session)
+    catalog = catalog_for_display(session)
     stock, pool = long_term_stock(session), short_term_pool(session)
     state = WizardState(
         countries=[(c, stock.get(c.code, 0), pool.get(c.code, 0)) for c in catalog.countries_on_sale]

@@ -33,3 +33,16 @@ def test_session_cookie_is_httponly_and_lax():
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     app.extensions["database"].engine.dispose()
+
+
+def test_benchmark_endpoint_exists_only_when_asked(monkeypatch):
+    monkeypatch.delenv("STOREFRONT_BENCHMARK", raising=False)
+    normal = create_app({"TESTING": True})
+    assert normal.config["BENCHMARK_ENDPOINT"] is False
+    assert normal.test_client().get("/_bench/bare").status_code == 404
+    normal.extensions["database"].engine.dispose()
+
+    monkeypatch.setenv("STOREFRONT_BENCHMARK", "1")
+    bench = create_app({"TESTING": True})
+    assert bench.test_client().get("/_bench/bare").status_code == 204
+    bench.extensions["database"].engine.dispose()

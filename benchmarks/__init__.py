@@ -1,0 +1,1 @@
+"""On-demand benchmarks (`make bench`); not part of the test suite."""

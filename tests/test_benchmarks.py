@@ -1,0 +1,36 @@
+"""The benchmarks (`make bench`) still import and run; no timing is checked here."""
+from benchmarks import http_bench, pricing_bench
+
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000/_bench/bare
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.61ms  650.02us  12.31ms   80.00%
+    Req/Sec     3.05k   120.00     3.20k    70.00%
+  Latency Distribution
+     50%    2.50ms
+     75%    2.90ms
+     90%    3.40ms
+     99%  850.00us
+  15234 requests in 5.00s, 2.10MB read
+  Socket errors: connect 0, read 15234, write 0, timeout 0
+Requests/sec:   3046.80
+Transfer/sec:    430.00KB
+"""
+
+
+def test_the_pricing_bench_quotes_every_country_tier_and_month_count():
+    results = dict(pricing_bench.run(min_seconds=0, max_rounds=1))
+    assert results["long-term bundle (country × tier)"]["distinct"] == 10 * 4
+    assert results["short-term prepaid (country × months)"]["distinct"] == 10 * 12
+    assert "quotes/s" in pricing_bench.table(list(results.items()))
+
+
+def test_the_http_bench_reads_wrk_output(monkeypatch):
+    class Done:
+        stdout = WRK_OUTPUT
+
+    monkeypatch.setattr(http_bench.subprocess, "run", lambda *args, **kwargs: Done)
+    result = http_bench.run_wrk(8000, http_bench.TARGETS[0], 5, 8, 1)
+    assert result["rps"] == 3046.80
+    assert (result["p50"], result["p99"]) == (2.5, 0.85)
+    assert result["errors"] == 0  # read errors are the sync worker closing the connection
