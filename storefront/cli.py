@@ -14,7 +14,8 @@ from storefront.jobs import jobs_cli
 from storefront.models import ROLES
 from storefront.services import operations
 from storefront.services.demo import DEMO_PASSWORD, load_demo_accounts
-from storefront.services.accounts import AccountError, create_user
+from storefront.services.accounts import AccountError, active_user_by_email, create_user
+from storefront.services.api_tokens import create_token
 from storefront.services.credits import InsufficientCredits, adjust_credits
 from storefront.services.catalog import export_catalog, has_catalog, import_catalog
 
@@ -103,6 +104,18 @@ def users_create_command(email: str, password: str, roles: tuple[str, ...]):
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {user.email} with role(s) {', '.join(sorted(user.roles))}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def users_token_command(email: str, name: str):
+    """Create an API token for EMAIL and print it (shown once; revoke it on the account page)."""
+    user = active_user_by_email(db.session(), email)
+    if user is None:
+        raise click.ClickException(f"There is no active account for {email}.")
+    _, token = create_token(db.session(), user, name)
+    click.echo(token)
 
 
 @click.group("credits", cls=AppGroup)

@@ -35,6 +35,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Rate limits are shared by every worker through Redis when it is set.
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Per API token (or per address without one).
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         # E-mail: SMTP when SMTP_HOST is set; otherwise written to MAIL_DIR as .eml files.
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Numbers <hello@numbers.example>"),
         "MAIL_DIR": os.environ.get("MAIL_DIR", os.path.join(instance_path, "mail")),

@@ -1,6 +1,8 @@
 """Rate limits (Flask-Limiter): in memory for one process, in Redis when REDIS_URL is
 set so that every worker counts together."""
-from flask import Flask, request
+import hashlib
+
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -22,3 +24,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+
+
+def api_client() -> str:
+    """API requests count per token (a hash of it, never the token), else per address."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "api-token:" + hashlib.sha256(token.strip().encode()).hexdigest()
+    return "api-address:" + get_remote_address()
+
+
+def api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]

@@ -4,10 +4,12 @@ Tests that touch the database run on SQLite, and again on PostgreSQL when
 TEST_DATABASE_URL is set (`.ci/run` sets it when a server answers).
 """
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
@@ -127,3 +129,14 @@ class Customers:
 @pytest.fixture
 def customers(stocked_app) -> Customers:
     return Customers(stocked_app)
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over HTTP on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,6 +1,9 @@
 """User API v1: JSON, errors as application/problem+json (SPEC §8)."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from storefront.limits import api_client, api_rate_limit, limiter
 
-from storefront.api import routes  # noqa: E402,F401
+bp = Blueprint("api", __name__)
+limiter.limit(api_rate_limit, key_func=api_client)(bp)
+
+from storefront.api import account, routes  # noqa: E402,F401

@@ -95,6 +95,201 @@ SCHEMAS = {
     },
 }
 
+SCHEMAS.update({
+    "Number": {
+        "type": "object",
+        "description": "A rental: one number held by you.",
+        "required": ["id", "number", "country", "kind", "pricing_model", "status", "auto_renew", "started_at",
+                     "paid_through", "charged_total"],
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "string", "examples": ["+4915123456101"]},
+            "country": {"type": "string"},
+            "kind": {"enum": ["short", "long"]},
+            "pricing_model": {"enum": ["bundle", "legacy", "short_prepaid", "subscription"]},
+            "status": {"enum": ["active", "past_due", "ended", "returned"]},
+            "auto_renew": {"type": "boolean"},
+            "tier_months": {"enum": list(TIERS)},
+            "months": {"type": "integer"},
+            "started_at": {"type": "string", "format": "date-time"},
+            "paid_through": {"type": "string", "format": "date-time"},
+            "ended_at": {"type": "string", "format": "date-time"},
+            "charged_total": MONEY,
+            "unused_return": {
+                "type": "object",
+                "description": "Long-term numbers: can it be returned unused now, and for how much.",
+                "required": ["eligible", "reason"],
+                "properties": {"eligible": {"type": "boolean"}, "reason": {"type": "string"}, "refund": MONEY},
+            },
+            "charged": {"$ref": "#/components/schemas/Quote"},
+            "refunded": MONEY,
+        },
+    },
+    "NumberList": {
+        "type": "object", "required": ["numbers"],
+        "properties": {"numbers": {"type": "array", "items": {"$ref": "#/components/schemas/Number"}}},
+    },
+    "Reservation": {
+        "type": "object",
+        "required": ["id", "country", "tier_months", "hold", "status", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "country": {"type": "string"},
+            "tier_months": {"enum": list(TIERS)},
+            "hold": {**MONEY, "description": "Held on your credits: the locked price (bundle + setup fee)."},
+            "status": {"enum": ["waiting", "fulfilled", "cancelled"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "queue_position": {"type": "integer", "minimum": 1, "description": "While waiting: 1 is next."},
+            "number_id": {"type": "integer", "description": "Once fulfilled: the number it became."},
+            "closed_reason": {"type": "string"},
+        },
+    },
+    "ReservationList": {
+        "type": "object", "required": ["reservations"],
+        "properties": {"reservations": {"type": "array", "items": {"$ref": "#/components/schemas/Reservation"}}},
+    },
+    "Credits": {
+        "type": "object",
+        "required": ["balance", "ledger", "as_of"],
+        "properties": {
+            "balance": MONEY,
+            "as_of": {"type": "string", "format": "date-time"},
+            "ledger": {"type": "array", "items": {
+                "type": "object", "required": ["id", "kind", "amount", "description", "created_at"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "kind": {"enum": ["top_up", "purchase", "hold", "hold_release", "refund", "adjustment"]},
+                    "amount": MONEY, "description": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            }},
+        },
+    },
+    "BuyRequest": {
+        "type": "object",
+        "required": ["country", "kind"],
+        "properties": {
+            "country": COUNTRY_CODE,
+            "kind": {"enum": ["short", "long"]},
+            "tier_months": {"type": "integer", "description": "Long-term (required): 3, 6, 9 or 12."},
+            "months": {"type": "integer", "description": "Short-term (required): 1 to 12."},
+            "billing": {"const": "prepaid", "description": "The API buys prepaid; subscriptions start on the web."},
+            "number_id": {"type": "integer", "description": "A particular available number; any one if absent."},
+            "expected_total": {**MONEY, "description": "The total you were quoted: if the price is now "
+                               "different, nothing is charged and a 409 carries the new quote."},
+        },
+    },
+    "ExtendRequest": {
+        "type": "object", "required": ["tier_months"],
+        "properties": {"tier_months": {"type": "integer", "description": "3, 6, 9 or 12."},
+                       "expected_total": MONEY},
+    },
+    "ReturnRequest": {"type": "object", "properties": {"expected_refund": MONEY}},
+    "ReserveRequest": {
+        "type": "object", "required": ["country", "tier_months"],
+        "properties": {"country": COUNTRY_CODE, "tier_months": {"type": "integer", "description": "3, 6, 9 or 12."},
+                       "expected_hold": MONEY},
+    },
+})
+
+AUTH = [{"bearer": []}]
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "maxLength": 255},
+                   "description": "Retry safely: the same key with the same body answers the first answer again; "
+                                  "with another body it is a 409."}
+ACCOUNT_ERRORS = {
+    "401": _problem("No valid API token."),
+    "429": _problem("Too many requests for this token; retry later."),
+}
+
+
+def _body(schema: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _operation(operation_id: str, summary: str, responses: dict, **more) -> dict:
+    return {"operationId": operation_id, "summary": summary, "security": AUTH,
+            "responses": {**responses, **ACCOUNT_ERRORS}, **more}
+
+
+def _id_parameter(name: str) -> list:
+    return [{"name": name, "in": "path", "required": True, "schema": ID}]
+
+
+ACCOUNT_PATHS = {
+    "/numbers": {
+        "get": _operation("listNumbers", "Your numbers, current first",
+                          {"200": _json("Your numbers.", "#/components/schemas/NumberList")}),
+        "post": _operation(
+            "buyNumber", "Buy a number from credits: long-term with tier_months, short-term with months",
+            {"201": _json("Bought: the number, and the quote that was charged.", "#/components/schemas/Number"),
+             "402": _problem("Your credits don't cover the total; `missing` says by how much."),
+             "404": _problem("The country is not sold."),
+             "409": _problem("The price changed (the new `quote` is included) or no number is left."),
+             "422": _problem("A field is missing or invalid (tier 5 or 16, months 13, …); `errors` names each.")},
+            requestBody=_body("BuyRequest"), parameters=[IDEMPOTENCY_KEY]),
+    },
+    "/numbers/{rental_id}": {
+        "get": _operation("showNumber", "One of your numbers",
+                          {"200": _json("The number.", "#/components/schemas/Number"),
+                           "404": _problem("You have no number with this id.")},
+                          parameters=_id_parameter("rental_id")),
+        "delete": _operation("unrentNumber", "Give the number back (it waits 30 days for you; no refund)",
+                             {"200": _json("The number, now ended.", "#/components/schemas/Number"),
+                              "404": _problem("You have no number with this id."),
+                              "409": _problem("It could not be given back (the card processor was unreachable).")},
+                             parameters=_id_parameter("rental_id")),
+    },
+    "/numbers/{rental_id}/extend": {
+        "post": _operation(
+            "extendNumber", "Extend a long-term number by a new bundle, with the loyalty discount",
+            {"200": _json("Extended: the number, and the quote that was charged.", "#/components/schemas/Number"),
+             "402": _problem("Your credits don't cover the total."),
+             "404": _problem("You have no number with this id."),
+             "409": _problem("The price changed, or the number can't be extended (short-term, ended)."),
+             "422": _problem("tier_months is missing or not one of 3, 6, 9, 12.")},
+            requestBody=_body("ExtendRequest"), parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
+    },
+    "/numbers/{rental_id}/return": {
+        "post": _operation(
+            "returnNumber", "Return an unused long-term number within 24 hours, refunded to credits",
+            {"200": _json("Returned: `refunded` went to your credits.", "#/components/schemas/Number"),
+             "404": _problem("You have no number with this id."),
+             "409": _problem("It can't be returned: `detail` says why (too late, messages, short-term).")},
+            requestBody={"required": False, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ReturnRequest"}}}},
+            parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
+    },
+    "/reservations": {
+        "get": _operation("listReservations", "Your reservations",
+                          {"200": _json("Your reservations.", "#/components/schemas/ReservationList")}),
+        "post": _operation(
+            "createReservation", "Reserve a long-term number where none is in stock: the hold is taken from credits",
+            {"201": _json("Reserved.", "#/components/schemas/Reservation"),
+             "402": _problem("Your credits don't cover the hold."),
+             "404": _problem("The country is not sold."),
+             "409": _problem("The country has stock (buy instead) or the price changed."),
+             "422": _problem("A field is missing or invalid; `errors` names each.")},
+            requestBody=_body("ReserveRequest"), parameters=[IDEMPOTENCY_KEY]),
+    },
+    "/reservations/{reservation_id}": {
+        "get": _operation("showReservation", "One of your reservations, with its place in the queue",
+                          {"200": _json("The reservation.", "#/components/schemas/Reservation"),
+                           "404": _problem("You have no reservation with this id.")},
+                          parameters=_id_parameter("reservation_id")),
+        "delete": _operation("cancelReservation", "Cancel: the whole hold goes back to your credits at once",
+                             {"200": _json("Cancelled.", "#/components/schemas/Reservation"),
+                              "404": _problem("You have no reservation with this id."),
+                              "409": _problem("It is no longer waiting.")},
+                             parameters=_id_parameter("reservation_id")),
+    },
+    "/credits": {
+        "get": _operation("getCredits", "Your balance and ledger",
+                          {"200": _json("Balance and ledger, newest first.", "#/components/schemas/Credits")}),
+    },
+}
+
 PATHS = {
     "/catalog": {
         "get": {
@@ -144,6 +339,10 @@ def openapi_document(server_url: str) -> dict:
             "Money is a string with two decimals, in euros. Errors are application/problem+json.",
         },
         "servers": [{"url": server_url}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**PATHS, **ACCOUNT_PATHS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "An API token from your account page."}},
+        },
     }
