@@ -18,7 +18,7 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront.payments import stripe_gateway
 from storefront.payments.stripe_gateway import PaymentError
-from storefront.services import credits, subscriptions
+from storefront.services import credits, outbox, subscriptions
 from storefront.services.customers import customer_id_for
 
 MIN_TOP_UP = Money.of("5.00")
@@ -139,6 +139,13 @@ def _invoice_payment_failed(session: Session, invoice) -> None:
     rental = _subscription_rental(session, getattr(invoice, "subscription", None))
     if rental is not None and rental.status == rental_states.ACTIVE:
         rental.status = rental_states.PAST_DUE
+        outbox.queue_email(
+            session, rental.user.email, f"Payment failed for {rental.number.e164}",
+            f"We couldn't charge your card for this month's fee of {rental.number.e164}.\n\n"
+            "The number keeps working while our card processor tries again over the next days. "
+            "Please check your card, or give the number back from My numbers if you no longer need it.\n",
+            key=f"invoice-failed:{invoice.id}",
+        )
 
 
 def _subscription_deleted(session: Session, subscription) -> None:

@@ -147,9 +147,18 @@ def test_invoice_paid_pays_the_rental_through_the_next_month_once(stocked_app, s
     assert rental(stocked_app, subscription_rental).paid_through == next_period_end
 
 
-def test_a_failed_renewal_makes_the_rental_past_due(stocked_app, subscription_rental):
+def test_a_failed_renewal_makes_the_rental_past_due_and_tells_the_customer(stocked_app, subscription_rental):
+    from storefront.jobs import run_jobs
+    from storefront.mail import sent_messages
+
     post_event(stocked_app.test_client(), "invoice.payment_failed", invoice(datetime.now(timezone.utc)))
+    post_event(stocked_app.test_client(), "invoice.payment_failed", invoice(datetime.now(timezone.utc)),
+               event_id="evt_again")
     assert rental(stocked_app, subscription_rental).status == "past_due"
+    with stocked_app.app_context():
+        run_jobs(db.session(), datetime.now(timezone.utc))
+    (notice,) = sent_messages(stocked_app.config["MAIL_DIR"])
+    assert notice["To"] == "ada@example.com" and notice["Subject"].startswith("Payment failed for +1")
 
 
 def test_a_deleted_subscription_ends_the_rental_at_period_end(stocked_app, subscription_rental):
