@@ -133,7 +133,12 @@ def customers(stocked_app) -> Customers:
 
 @pytest.fixture
 def live_server(app):
-    """The test app served over HTTP on a free loopback port; yields its base URL."""
+    """The test app served over HTTP on a free loopback port; yields its base URL.
+
+    CSRF protection is on, as in production: every form a browser test submits (and every
+    htmx post) must carry its token.
+    """
+    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -125,3 +125,13 @@ def test_customers_and_visitors_are_kept_out_of_the_editor(customers, client):
     customer = customers.signed_in("cus@example.com")
     assert customer.get("/staff/copy").status_code == 403
     assert customer.post("/staff/copy/hero", data={"title": "x", "body": "y", "action": "publish"}).status_code == 403
+
+
+def test_htmx_preview_posts_carry_the_csrf_token_and_fail_without_it(marketer, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = text(marketer.get("/staff/copy/hero"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"title": "Top", "body": "# Hi", "action": "preview"}
+    assert marketer.post("/staff/copy/hero", data={**form, "csrf_token": token},
+                         headers={"HX-Request": "true"}).status_code == 200
+    assert marketer.post("/staff/copy/hero", data=form, headers={"HX-Request": "true"}).status_code == 400
