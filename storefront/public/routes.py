@@ -30,7 +30,7 @@ def landing():
     return render(
         "public/landing.html",
         block="live_prices",
-        copy=landing_sections(db.session()) if not request.htmx else None,
+        copy=landing_sections(db.read_session()) if not request.htmx else None,
         countries=on_sale,
         prices=prices,
         stock=long_term_stock_for_display(db.read_session()),
@@ -41,4 +41,4 @@ def landing():
 @bp.get("/faq")
 def faq():
     query = request.args.get("q", "").strip()[:200]
-    return render("public/faq.html", block="results", query=query, entries=faq_entries(db.session(), query))
+    return render("public/faq.html", block="results", query=query, entries=faq_entries(db.read_session(), query))
