@@ -67,3 +67,23 @@ def test_json_is_gzipped_too(client):
 def test_a_missing_or_escaping_static_path_is_404(client):
     assert client.get("/static/css/nothing.css").status_code == 404
     assert client.get("/static/../__init__.py").status_code == 404
+
+
+def test_robots_txt_keeps_crawlers_to_the_public_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert "User-agent: *" in text and "Disallow: /staff/" in text and "Disallow: /account/" in text
+    assert "Disallow: /\n" not in text
+    assert "Sitemap: http://localhost/sitemap.xml" in text
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<loc>http://localhost/faq</loc>" in sitemap
+
+
+def test_pages_have_an_icon_and_favicon_ico_finds_it(client):
+    html = client.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    assert icon.startswith("/static/favicon.svg?v=")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response.headers["Location"] == icon
+    assert client.get(icon).mimetype == "image/svg+xml"
