@@ -62,13 +62,13 @@ def audit(binary: Path, url: str, report: Path) -> dict:
 def summarize(result: dict) -> dict:
     scores = {key: round((result["categories"][key]["score"] or 0) * 100) for key, _ in CATEGORIES}
     transfer = result["audits"]["total-byte-weight"]["numericValue"]
-    failing = [
+    failing = list(dict.fromkeys(
         f"{audit['id']} ({audit['score']})"
         for category in result["categories"].values()
         for ref in category["auditRefs"] if ref["weight"] > 0
         for audit in [result["audits"][ref["id"]]]
         if audit["score"] is not None and audit["score"] < 0.9
-    ]
+    ))
     return {"scores": scores, "transfer": transfer, "failing": failing}
 
 
