@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from html import unescape
@@ -208,4 +209,74 @@ class Browser:
 
 
 def notices(page: Answer) -> list[str]:
-    return re.findall(r'<p class="notice[^"]*"[^>]*>([^<]+)</p>', page.text)
+    """The text of each notice (flashed message, error, success) on the page."""
+    return [re.sub(r"<[^>]+>", "", inner).strip()
+            for inner in re.findall(r'<p class="notice[^"]*"[^>]*>(.*?)</p>', page.text, re.S)]
+
+
+class Cuttable:
+    """A TCP forwarder in front of a service (the Stripe stand-in): `cut()` makes the
+    service unreachable at once, mid-request included: open connections are reset and new
+    ones refused, while the service itself keeps its state for the test to inspect."""
+
+    def __init__(self, target_port: int):
+        self.target = (HOST, target_port)
+        self.listener = socket.create_server((HOST, 0), backlog=256)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.base_url = f"http://{HOST}:{self.port}"
+        self.requests = 0  # requests seen going to the service (methods at a chunk's start)
+        self.is_cut = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.is_cut.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self.is_cut.is_set():
+                    client.close()
+                    upstream.close()
+                    return
+                self._sockets += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, outgoing: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if outgoing and chunk.split(b" ", 1)[0] in (b"GET", b"POST", b"DELETE"):
+                    with self._lock:
+                        self.requests += 1
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        with self._lock:
+            self.is_cut.set()
+            self.listener.close()
+            for end in self._sockets:
+                try:
+                    end.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    end.shutdown(socket.SHUT_RDWR)  # wakes the pump blocked on it
+                except OSError:
+                    pass
+                end.close()
