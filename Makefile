@@ -1,4 +1,4 @@
-# The commands of the README: `make run`, `make test` and `make bench`. Everything else is
+# The commands of the README: `make run`, `make test`, `make bench` and `make lighthouse`. Everything else is
 # set-up they need, done once and redone only when its inputs change.
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 HTMX := storefront/static/vendor/htmx.min.js
 
-.PHONY: run test bench install assets
+.PHONY: run test bench lighthouse install assets
 
 run: install assets
 	$(BIN)/flask --app storefront db upgrade
@@ -22,6 +22,11 @@ bench: install
 	@command -v wrk >/dev/null || echo "wrk not found (sudo apt-get install wrk): the HTTP benchmark uses its Python load generator"
 	$(BIN)/python -m benchmarks.pricing_bench $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.http_bench $(HTTP_BENCH_ARGS)
+
+# On demand only: Lighthouse (npm, package.json) with Debian's Chromium against the
+# storefront under gunicorn; landing, FAQ and first buy step; a table of scores.
+lighthouse: install assets
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse $(LIGHTHOUSE_ARGS)
 
 install: $(VENV)/.installed
 

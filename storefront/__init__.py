@@ -22,12 +22,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from storefront import cli, db, limits, rendering, request_log, security
+    from storefront import cli, db, limits, rendering, request_log, security, static_files
     from storefront.services import operations
 
     from storefront.payments import stripe_gateway
     from storefront.services import outbox
 
+    static_files.init_app(app)  # first: its compression runs after every other hook
     request_log.init_app(app)
     limits.init_app(app)
     security.init_app(app)

@@ -33,6 +33,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Rate limits (Flask-Limiter) on sign-in and the like; only the load tests turn them
+        # off, where 200 customers sign in from one address.
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         # Rate limits are shared by every worker through Redis when it is set.
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Per API token (or per address without one).

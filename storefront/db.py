@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,7 +95,13 @@ def _close_session(_exc):
     for name in ("db_session", "db_read_session"):
         db_session = g.pop(name, None)
         if db_session is not None:
-            db_session.close()
+            try:
+                db_session.close()
+            except DBAPIError as error:
+                # The database dropped the connection after the answer was made (a restart):
+                # SQLAlchemy has invalidated it, the pool replaces it; the answer stands.
+                current_app.logger.warning("database connection lost at the end of a request: %s",
+                                           getattr(error, "orig", None) or error)
 
 
 def upgrade(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """Errors turned into a page for browsers, or problem+json under /api."""
-from flask import Flask, request
+from flask import Flask, g, request
+from sqlalchemy.exc import OperationalError
 
 from storefront.api.problems import problem
 from storefront.rendering import render
@@ -16,6 +17,27 @@ def init_app(app: Flask) -> None:
         if _wants_problem_json():
             return problem(503, "Catalog not loaded", CatalogMissing.message)
         return render("errors/unavailable.html", status=503, message=CatalogMissing.message)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database dropped the connection (a restart, a failover): this request fails;
+        # the pool replaces dead connections at the next checkout (pool_pre_ping), so the
+        # next request works. A retried checkout is safe: purchases are idempotent.
+        app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
+        for name in ("db_session", "db_read_session"):
+            session = g.get(name)
+            if session is not None:
+                try:
+                    session.rollback()
+                except Exception:  # noqa: BLE001 - the connection is gone already
+                    pass
+        if _wants_problem_json():
+            response = problem(503, "Temporarily unavailable", "Please try again in a moment.")
+        else:
+            response = render("errors/generic.html", status=503, heading="Please try again",
+                              message="We lost touch with our database for a moment. Please try again.")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(404)
     def not_found(_error):

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from hardware import lifecycle
 from storefront import db
 from storefront.db import transaction
-from storefront.services import outbox, renewals, reservations
+from storefront.services import outbox, payments, renewals, reservations
 
 jobs_cli = AppGroup("jobs", help="Periodic work (run from cron).")
 
@@ -20,6 +20,7 @@ def run_jobs(session, now: datetime) -> dict[str, int]:
     with transaction(session):
         released = lifecycle.release_cooled_off(session, now)
     fulfilled = reservations.fulfil_waiting(session, now=now)
+    settled = payments.settle_unconfirmed(session, now)
     # Last, so what the steps above queued (e-mails, a partner told of its number) goes out at once.
     delivered = outbox.deliver_due(session, now)
     return {
@@ -28,6 +29,7 @@ def run_jobs(session, now: datetime) -> dict[str, int]:
         "renewal reminders": reminders,
         "numbers back in the pool": len(released),
         "reservations fulfilled": fulfilled,
+        "card payments settled": settled,
         **delivered,
     }
 

@@ -34,3 +34,23 @@ def test_the_http_bench_reads_wrk_output(monkeypatch):
     assert result["rps"] == 3046.80
     assert (result["p50"], result["p99"]) == (2.5, 0.85)
     assert result["errors"] == 0  # read errors are the sync worker closing the connection
+
+
+def test_the_lighthouse_table_reads_scores_and_judges_the_targets():
+    from benchmarks import lighthouse
+
+    def report(score, transfer):
+        return {
+            "categories": {key: {"score": score, "auditRefs": [{"id": "meta-description", "weight": 1}]}
+                           for key, _ in lighthouse.CATEGORIES},
+            "audits": {"total-byte-weight": {"numericValue": transfer},
+                       "meta-description": {"id": "meta-description", "score": score}},
+        }
+
+    good = lighthouse.summarize(report(1, 50 * 1024))
+    text, ok = lighthouse.table([("landing", "/", good), ("FAQ", "/faq", good)])
+    assert ok and "50.0 KB (≤ 100 KB: PASS)" in text and "| 100 |" in text
+    low = lighthouse.summarize(report(0.8, 150 * 1024))
+    assert low["failing"] == ["meta-description (0.8)"]
+    text, ok = lighthouse.table([("landing", "/", low)])
+    assert not ok and "80 FAIL" in text and "(≤ 100 KB: FAIL)" in text

@@ -15,6 +15,9 @@ STARTED = "started"
 PROCESSING = "processing"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
+# Stripe may have charged, but its answer was lost (it went away mid-call): the jobs
+# command asks Stripe and settles the payment either way (services.payments.settle_unconfirmed).
+UNCONFIRMED = "unconfirmed"
 
 
 class CardPayment(Base):

@@ -133,6 +133,31 @@ def subscribe_monthly(customer_id: str, monthly_fee: Money, product_name: str, f
     return subscription.id
 
 
+def metadata(stripe_object) -> dict:
+    """A Stripe object's metadata as a plain dict (empty when it has none)."""
+    found = getattr(stripe_object, "metadata", None)
+    return found.to_dict() if hasattr(found, "to_dict") else dict(found or {})
+
+
+def find_payment(customer_id: str, payment_id: int) -> Charge | None:
+    """The payment intent charged to this customer for our card payment `payment_id`, if
+    Stripe made one: how we learn the outcome of a charge whose answer never reached us."""
+    charges = _call(lambda: _client().v1.charges.list(params={"customer": customer_id, "limit": 100})).data
+    for intent_id in dict.fromkeys(charge.payment_intent for charge in charges if charge.payment_intent):
+        intent = _call(lambda: _client().v1.payment_intents.retrieve(intent_id))
+        if metadata(intent).get("payment_id") == str(payment_id):
+            return Charge(intent.id, intent.status, intent.client_secret)
+    return None
+
+
+def live_subscriptions(customer_id: str, rental_id: int) -> list[str]:
+    """This customer's subscriptions not cancelled that were made for our rental `rental_id`."""
+    subscriptions = _call(lambda: _client().v1.subscriptions.list(params={"customer": customer_id})).data
+    return [subscription.id for subscription in subscriptions
+            if metadata(subscription).get("rental_id") == str(rental_id)
+            and subscription.status not in ("canceled", "incomplete_expired")]
+
+
 def cancel_subscription(subscription_id: str) -> None:
     _call(lambda: _client().v1.subscriptions.cancel(subscription_id))
 

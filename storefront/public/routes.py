@@ -1,4 +1,4 @@
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 
 from pricing import CountryRetired, UnknownCountry
 from storefront import db
@@ -42,3 +42,37 @@ def landing():
 def faq():
     query = request.args.get("q", "").strip()[:200]
     return render("public/faq.html", block="results", query=query, entries=faq_entries(db.read_session(), query))
+
+
+# Search engines may read the public pages; accounts, staff, payments and the buy steps
+# after the first are nobody's search result.
+ROBOTS_DISALLOW = ("/account/", "/buy/", "/credits", "/numbers", "/password/", "/payments/",
+                   "/reserve", "/staff/", "/login", "/signup")
+
+
+@bp.get("/robots.txt")
+def robots_txt():
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "",
+             f"Sitemap: {url_for('public.sitemap', _external=True)}"]
+    response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 60 * 60
+    return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    urls = "".join(f"<url><loc>{url_for(endpoint, _external=True)}</loc></url>"
+                   for endpoint in ("public.landing", "public.faq", "shop.buy"))
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n')
+    response = current_app.response_class(body, mimetype="application/xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 60 * 60
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; send them to the icon.
+    return redirect(url_for("static", filename="favicon.svg"))

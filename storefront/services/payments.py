@@ -3,6 +3,7 @@
 Credits are booked only when Stripe says the payment succeeded (the webhook), exactly
 once: each event id is recorded, and the ledger entry's key is the PaymentIntent's id.
 """
+import logging
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from pricing import Money
 from storefront.db import transaction
-from storefront.models import CardPayment, ProcessedStripeEvent, Rental, User
+from storefront.models import CardPayment, ProcessedStripeEvent, Rental, StripeCustomer, User
 from storefront.models import credits as ledger_kinds
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
@@ -20,6 +21,8 @@ from storefront.payments import stripe_gateway
 from storefront.payments.stripe_gateway import PaymentError
 from storefront.services import credits, outbox, subscriptions
 from storefront.services.customers import customer_id_for
+
+log = logging.getLogger(__name__)
 
 MIN_TOP_UP = Money.of("5.00")
 MAX_TOP_UP = Money.of("1000.00")
@@ -58,9 +61,11 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     """
     if payment.status != payment_states.STARTED:
         return None
+    may_have_charged = False
     try:
         customer_id = customer_id_for(session, user)
         card_id = stripe_gateway.save_card(customer_id, card_token)
+        may_have_charged = True
         charge = stripe_gateway.charge(
             customer_id, card_id, Money(payment.amount), "Credit top-up",
             {"purpose": payment_states.TOP_UP, "payment_id": payment.id, "user_id": user.id},
@@ -68,13 +73,79 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
         )
     except PaymentError as error:
         with transaction(session):
-            payment.status = payment_states.FAILED
-            payment.failure_message = error.message
+            if may_have_charged and isinstance(error, stripe_gateway.StripeUnavailable):
+                # The answer to the charge was lost: settled by the webhook or `jobs run`.
+                payment.status = payment_states.UNCONFIRMED
+                payment.failure_message = TOP_UP_UNCONFIRMED
+            else:
+                payment.status = payment_states.FAILED
+                payment.failure_message = error.message
         return None
     with transaction(session):
         payment.payment_intent_id = charge.payment_intent_id
         payment.status = payment_states.PROCESSING
     return charge
+
+
+TOP_UP_UNCONFIRMED = ("We lost contact with our card processor while taking your payment, so we can't "
+                      "tell yet whether it went through. If it did, your credits appear within minutes; "
+                      "if not, nothing is charged.")
+
+
+def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
+    """Settle the card payments whose outcome Stripe's lost answer didn't tell us.
+
+    For each, ask Stripe whether it charged the card for it: if so, the top-up is booked or
+    the number's rental starts (as the webhook would have); if not, anything begun for it
+    (a subscription) is cancelled, the held number goes back and the payment fails, with
+    nothing charged. A payment Stripe still can't be asked about waits for the next run.
+    Returns how many were settled.
+    """
+    now = now or datetime.now(timezone.utc)
+    settled = 0
+    waiting = session.scalars(select(CardPayment).where(CardPayment.status == payment_states.UNCONFIRMED)
+                              .order_by(CardPayment.id)).all()
+    for payment in waiting:
+        customer = session.get(StripeCustomer, payment.user_id)
+        rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
+        try:
+            charge = stripe_gateway.find_payment(customer.customer_id, payment.id) if customer else None
+            subscriptions_made = (stripe_gateway.live_subscriptions(customer.customer_id, rental.id)
+                                  if customer and rental else [])
+            charged = charge is not None and charge.status in ("succeeded", "processing")
+            if not charged:
+                for subscription_id in subscriptions_made:
+                    stripe_gateway.cancel_subscription(subscription_id)
+        except PaymentError:
+            log.warning("card payment %s still unconfirmed: Stripe unreachable", payment.id)
+            continue
+        with transaction(session):
+            if charged:
+                _settle_charged(session, payment, rental, charge, subscriptions_made, now)
+            elif payment.purpose == payment_states.SUBSCRIPTION_START:
+                subscriptions.undo_subscription_start(session, payment, None, NOT_CHARGED)
+            else:
+                payment.status = payment_states.FAILED
+                payment.failure_message = NOT_CHARGED
+        settled += 1
+    return settled
+
+
+NOT_CHARGED = "We couldn't reach our card processor to take your payment. Please try again."
+
+
+def _settle_charged(session, payment, rental, charge, subscriptions_made, now) -> None:
+    payment.payment_intent_id = charge.payment_intent_id
+    payment.failure_message = None
+    payment.status = payment_states.PROCESSING
+    if rental is not None and subscriptions_made and not rental.stripe_subscription_id:
+        rental.stripe_subscription_id = subscriptions_made[0]
+    if charge.status != "succeeded":
+        return  # the webhook finishes it
+    if payment.purpose == payment_states.SUBSCRIPTION_START:
+        subscriptions.activate(session, payment, now)
+    else:
+        _book_top_up(session, payment, charge.payment_intent_id, Money(payment.amount))
 
 
 def handle_event(session: Session, event) -> bool:
@@ -91,16 +162,36 @@ def handle_event(session: Session, event) -> bool:
     return True
 
 
-def _payment_intent_succeeded(session: Session, intent) -> None:
+def _payment_for_intent(session: Session, intent) -> CardPayment | None:
     payment = session.scalar(select(CardPayment).where(CardPayment.payment_intent_id == intent.id))
+    if payment is not None:
+        return payment
+    # Our charge call's answer was lost (payment unconfirmed): the intent names the payment.
+    payment_id = stripe_gateway.metadata(intent).get("payment_id")
+    if payment_id and payment_id.isdigit():
+        payment = session.get(CardPayment, int(payment_id))
+        if payment is not None and payment.status == payment_states.UNCONFIRMED:
+            payment.payment_intent_id = intent.id
+            payment.failure_message = None
+            payment.status = payment_states.PROCESSING
+            return payment
+    return None
+
+
+def _payment_intent_succeeded(session: Session, intent) -> None:
+    payment = _payment_for_intent(session, intent)
     if payment is None:
         return
     if payment.purpose == payment_states.SUBSCRIPTION_START:
         subscriptions.activate(session, payment, datetime.now(timezone.utc))
         return
-    received = stripe_gateway.from_cents(intent.amount, intent.currency)
-    credits.book(session, payment.user_id, received, ledger_kinds.TOP_UP, f"top-up:{intent.id}",
-                 "Card top-up", reference=intent.id)
+    _book_top_up(session, payment, intent.id, stripe_gateway.from_cents(intent.amount, intent.currency))
+
+
+def _book_top_up(session: Session, payment: CardPayment, intent_id: str, received: Money) -> None:
+    # Once per intent (the entry's key), whether the webhook or `jobs run` hears of it first.
+    credits.book(session, payment.user_id, received, ledger_kinds.TOP_UP, f"top-up:{intent_id}",
+                 "Card top-up", reference=intent_id)
     payment.status = payment_states.SUCCEEDED
 
 

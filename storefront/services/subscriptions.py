@@ -23,12 +23,17 @@ from storefront.models import CardPayment, Rental, User
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError
+from storefront.payments.stripe_gateway import PaymentError, StripeUnavailable
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
 from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, confirm_quote, read_token
 
 log = logging.getLogger(__name__)
+
+UNCONFIRMED_MESSAGE = ("We lost contact with our card processor while taking your payment, so we "
+                       "can't tell yet whether it went through. We're holding your number and will "
+                       "settle it within minutes: either you get the number and are charged once, "
+                       "or nothing is charged.")
 
 
 def start_subscription(session: Session, user: User, secret_key: str, token: str,
@@ -92,9 +97,11 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
         return None
 
     subscription_id = None
+    may_have_charged = False  # once the subscription is asked for, a lost answer hides what Stripe did
     try:
         customer_id = customer_id_for(session, user)
         card_id = stripe_gateway.save_card(customer_id, card_token)
+        may_have_charged = True
         monthly_fee = current_catalog(session).country(request.country).short_term_monthly
         subscription_id = stripe_gateway.subscribe_monthly(
             customer_id, monthly_fee, f"Phone number {number.e164}", renewal,
@@ -105,6 +112,18 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
             {"purpose": payment_states.SUBSCRIPTION_START, "payment_id": payment.id, "rental_id": rental.id},
             idempotency_key=f"card-payment-{payment.id}",
         )
+    except StripeUnavailable as error:
+        if not may_have_charged:
+            with transaction(session):
+                undo_subscription_start(session, payment, subscription_id, error.message)
+            return None
+        # Stripe went away mid-call: it may have made the subscription or taken the money
+        # without our hearing it. Keep the number held; `jobs run` asks Stripe and settles.
+        with transaction(session):
+            rental.stripe_subscription_id = subscription_id
+            payment.status = payment_states.UNCONFIRMED
+            payment.failure_message = UNCONFIRMED_MESSAGE
+        return None
     except PaymentError as error:
         with transaction(session):
             undo_subscription_start(session, payment, subscription_id, error.message)

@@ -1,0 +1,138 @@
+"""Page quality: Lighthouse (from the npm registry, `node_modules/.bin/lighthouse`) with
+Debian's Chromium against the storefront under gunicorn, over loopback.
+
+Prepares a throw-away SQLite database (`db upgrade`, `demo load`), starts gunicorn on a
+free port, audits the landing page, the FAQ and the first buy step with Lighthouse's
+default (mobile, simulated throttling) settings, and prints a table of the accessibility,
+best-practices, SEO and performance scores and each page's transfer size (compressed).
+Targets: every score ≥ 95, the landing page ≤ 100 KB transferred. Exits non-zero when a
+target is missed.
+
+    python -m benchmarks.lighthouse [--keep-reports DIR]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._table import markdown_table  # noqa: E402
+from benchmarks.http_bench import (  # noqa: E402
+    HOST, free_port, prepare_database, server_environment, start_server, stop_server,
+)
+
+PAGES = [("landing", "/"), ("FAQ", "/faq"), ("buy, first step", "/buy")]
+CATEGORIES = [("accessibility", "accessibility"), ("best-practices", "best practices"),
+              ("seo", "SEO"), ("performance", "performance")]
+MIN_SCORE = 95
+MAX_LANDING_BYTES = 100 * 1024
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+
+
+def lighthouse_binary() -> Path:
+    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        sys.exit("node_modules/.bin/lighthouse not found: run `make assets` (npm ci) first")
+    return binary
+
+
+def chrome_path() -> str:
+    path = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        sys.exit(f"Chromium not found at {path}: install Debian's chromium or set CHROME_PATH")
+    return path
+
+
+def audit(binary: Path, url: str, report: Path) -> dict:
+    command = [str(binary), url, "--quiet", "--output=json", f"--output-path={report}",
+               f"--chrome-flags={CHROME_FLAGS}",
+               "--only-categories=" + ",".join(key for key, _ in CATEGORIES)]
+    env = dict(os.environ, CHROME_PATH=chrome_path())
+    subprocess.run(command, env=env, check=True, timeout=300)
+    return json.loads(report.read_text())
+
+
+def summarize(result: dict) -> dict:
+    scores = {key: round((result["categories"][key]["score"] or 0) * 100) for key, _ in CATEGORIES}
+    transfer = result["audits"]["total-byte-weight"]["numericValue"]
+    failing = list(dict.fromkeys(
+        f"{audit['id']} ({audit['score']})"
+        for category in result["categories"].values()
+        for ref in category["auditRefs"] if ref["weight"] > 0
+        for audit in [result["audits"][ref["id"]]]
+        if audit["score"] is not None and audit["score"] < 0.9
+    ))
+    return {"scores": scores, "transfer": transfer, "failing": failing}
+
+
+def table(rows: list[tuple[str, str, dict]]) -> tuple[str, bool]:
+    ok = True
+    lines = []
+    for name, path, summary in rows:
+        cells = [name, path]
+        for key, _ in CATEGORIES:
+            score = summary["scores"][key]
+            ok &= score >= MIN_SCORE
+            cells.append(f"{score}" + ("" if score >= MIN_SCORE else " FAIL"))
+        transfer = summary["transfer"]
+        cell = f"{transfer / 1024:.1f} KB"
+        if path == "/":
+            passed = transfer <= MAX_LANDING_BYTES
+            ok &= passed
+            cell += " (≤ 100 KB: PASS)" if passed else " (≤ 100 KB: FAIL)"
+        cells.append(cell)
+        lines.append(cells)
+    headers = ["page", "path", *(label for _, label in CATEGORIES), "transferred (compressed)"]
+    return markdown_table(headers, lines, right={2, 3, 4, 5, 6}), ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep-reports", type=Path, help="write each page's JSON report here")
+    args = parser.parse_args(argv)
+    binary = lighthouse_binary()
+    chrome_path()
+
+    with tempfile.TemporaryDirectory(prefix="storefront-lighthouse-") as scratch:
+        scratch = Path(scratch)
+        env = server_environment(f"sqlite:///{scratch / 'storefront.sqlite3'}")
+        env["MAIL_DIR"] = str(scratch / "mail")
+        log_path = scratch / "server.log"
+        with open(log_path, "w") as log:
+            prepare_database(env, log)
+            port = free_port()
+            server = start_server(env, port, args.workers, log)
+            try:
+                rows = []
+                for name, path in PAGES:
+                    report = scratch / f"{name.split(',')[0]}.json"
+                    print(f"auditing http://{HOST}:{port}{path} ...", file=sys.stderr)
+                    summary = summarize(audit(binary, f"http://{HOST}:{port}{path}", report))
+                    rows.append((name, path, summary))
+                    if args.keep_reports:
+                        args.keep_reports.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(report, args.keep_reports / report.name)
+            finally:
+                stop_server(server)
+
+    text, ok = table(rows)
+    print("Lighthouse 12 (mobile, simulated throttling), Debian's Chromium, gunicorn "
+          f"-w {args.workers}, SQLite with the demo data, loopback")
+    print(text)
+    for name, _path, summary in rows:
+        if summary["failing"]:
+            print(f"{name}: audits below 0.9: {', '.join(summary['failing'])}")
+    print(f"Targets: every score ≥ {MIN_SCORE}, landing page ≤ 100 KB. Overall: {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
