@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from storefront import create_app, db
+from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from tests.database import empty_every_table
 
