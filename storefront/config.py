@@ -27,6 +27,8 @@ def from_environment(instance_path: str) -> dict:
         # How long a process shows prices from its cached catalog before asking the database
         # whether another process imported a new one (charges always ask).
         "CATALOG_RECHECK_SECONDS": float(os.environ.get("CATALOG_RECHECK_SECONDS", "1")),
+        # The same for the published copy (landing sections, FAQ) of other processes.
+        "COPY_RECHECK_SECONDS": float(os.environ.get("COPY_RECHECK_SECONDS", "1")),
         # The same for the stock counts the landing page shows (selling always checks).
         "STOCK_RECHECK_SECONDS": float(os.environ.get("STOCK_RECHECK_SECONDS", "1")),
         "SESSION_COOKIE_HTTPONLY": True,

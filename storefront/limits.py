@@ -26,12 +26,19 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def api_client() -> str:
-    """API requests count per token (a hash of it, never the token), else per address."""
+def _bearer_token() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return "api-token:" + hashlib.sha256(token.strip().encode()).hexdigest()
-    return "api-address:" + get_remote_address()
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def api_client() -> str:
+    """API requests count per token (a hash of it, never the token itself)."""
+    return "api-token:" + hashlib.sha256(_bearer_token().encode()).hexdigest()
+
+
+def without_token() -> bool:
+    """The public endpoints (catalog, quote, the document) are not counted per token."""
+    return not _bearer_token()
 
 
 def api_rate_limit() -> str:

@@ -1,9 +1,9 @@
 """User API v1: JSON, errors as application/problem+json (SPEC §8)."""
 from flask import Blueprint
 
-from storefront.limits import api_client, api_rate_limit, limiter
+from storefront.limits import api_client, api_rate_limit, limiter, without_token
 
 bp = Blueprint("api", __name__)
-limiter.limit(api_rate_limit, key_func=api_client)(bp)
+limiter.limit(api_rate_limit, key_func=api_client, exempt_when=without_token)(bp)
 
 from storefront.api import account, routes  # noqa: E402,F401

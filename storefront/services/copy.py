@@ -6,6 +6,7 @@ landing's price table), Markdown is rendered by markdown-it-py, and the HTML is 
 by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL survives.
 """
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -132,8 +133,32 @@ def blocks_of(session: Session, page: str, include_removed: bool = False) -> lis
     return list(session.scalars(query))
 
 
-def landing_sections(session: Session) -> dict[str, Rendered]:
+def _remembered(session: Session, name: str, compute):
+    """`compute(catalog)`, kept per process for COPY_RECHECK_SECONDS and per catalog revision.
+
+    Edits made in this process forget it at once (`forget_published_copy`); other
+    processes see them within COPY_RECHECK_SECONDS.
+    """
     catalog = catalog_for_display(session)
+    revision = current_app.extensions["catalog_cache"].revision
+    store = current_app.extensions.setdefault("published_copy", {})
+    kept = store.get(name)
+    if kept and kept[0] == revision and time.monotonic() - kept[1] < current_app.config["COPY_RECHECK_SECONDS"]:
+        return kept[2]
+    value = compute(catalog)
+    store[name] = (revision, time.monotonic(), value)
+    return value
+
+
+def forget_published_copy() -> None:
+    current_app.extensions.pop("published_copy", None)
+
+
+def landing_sections(session: Session) -> dict[str, Rendered]:
+    return _remembered(session, LANDING, lambda catalog: _landing_sections(session, catalog))
+
+
+def _landing_sections(session: Session, catalog: Catalog) -> dict[str, Rendered]:
     stored = {block.slug: block.live for block in blocks_of(session, LANDING)}
     sections = {}
     for default in default_copy()[LANDING]:
@@ -145,16 +170,20 @@ def landing_sections(session: Session) -> dict[str, Rendered]:
 
 def faq_entries(session: Session, query: str = "") -> list[Rendered]:
     """Published FAQ entries in order; with `query`, those containing every word of it."""
-    catalog = catalog_for_display(session)
+    entries = _remembered(session, FAQ, lambda catalog: _faq_entries(session, catalog))
+    words = query.lower().split()
+    return [entry for entry in entries
+            if all(word in f"{entry.title} {entry.text}".lower() for word in words)]
+
+
+def _faq_entries(session: Session, catalog: Catalog) -> list[Rendered]:
     blocks = blocks_of(session, FAQ, include_removed=True)
     if blocks:
         pairs = [(block.slug, block.live) for block in blocks if not block.removed and block.live]
         entries = [_rendered(catalog, slug, live.title, live.body) for slug, live in pairs]
     else:
         entries = [_rendered(catalog, entry["slug"], entry["title"], entry["body"]) for entry in default_copy()[FAQ]]
-    words = query.lower().split()
-    return [entry for entry in entries
-            if all(word in f"{entry.title} {entry.text}".lower() for word in words)]
+    return entries
 
 
 # Editing -------------------------------------------------------------------------------
@@ -200,6 +229,7 @@ def publish(session: Session, author: User, block: CopyBlock, title: str, body: 
                               published_at=datetime.now(timezone.utc), note=note)
         session.add(version)
     session.refresh(block)
+    forget_published_copy()
     return version
 
 
@@ -244,9 +274,11 @@ def move_faq_entry(session: Session, block: CopyBlock, direction: int) -> None:
         for position, entry in enumerate(entries):
             entry.position = position
         entries[index].position, entries[other].position = other, index
+    forget_published_copy()
 
 
 def remove_faq_entry(session: Session, block: CopyBlock) -> None:
     """Taken off the FAQ; its history stays."""
     with transaction(session):
         block.removed = True
+    forget_published_copy()

@@ -170,6 +170,9 @@ def test_each_token_is_rate_limited(stocked_app):
     assert limited.mimetype == "application/problem+json" and "Retry-After" in limited.headers
     calm = api_for(stocked_app, "calm@example.com")
     assert calm.get("/credits").status_code == 200
+    # Public prices are not counted per token.
+    public = stocked_app.test_client()
+    assert {public.get("/api/v1/quote?country=DE&kind=long").status_code for _ in range(5)} == {200}
 
 
 def test_the_ledger_of_the_api_matches_the_web(api, stocked_app):
