@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from storefront import cli, db, limits, rendering, request_log, security, static_files
+    from storefront.public import page_cache
     from storefront.services import operations
 
     from storefront.payments import stripe_gateway
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     stripe_gateway.init_app(app)
     db.init_app(app)
     operations.init_app(app)
+    page_cache.init_app(app)
     rendering.init_app(app)
     cli.init_app(app)
     outbox.init_app(app)

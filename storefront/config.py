@@ -29,6 +29,8 @@ def from_environment(instance_path: str) -> dict:
         "CATALOG_RECHECK_SECONDS": float(os.environ.get("CATALOG_RECHECK_SECONDS", "1")),
         # The same for the published copy (landing sections, FAQ) of other processes.
         "COPY_RECHECK_SECONDS": float(os.environ.get("COPY_RECHECK_SECONDS", "1")),
+        # Anonymous visitors' landing page and FAQ, kept per process (0 turns it off).
+        "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "1")),
         # The same for the stock counts the landing page shows (selling always checks).
         "STOCK_RECHECK_SECONDS": float(os.environ.get("STOCK_RECHECK_SECONDS", "1")),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -3,6 +3,7 @@ from flask import current_app, redirect, request, url_for
 from pricing import CountryRetired, UnknownCountry
 from storefront import db
 from storefront.public import bp
+from storefront.public.page_cache import cached_for_visitors
 from storefront.rendering import render
 from storefront.services.catalog import catalog_for_display
 from storefront.services.copy import faq_entries, landing_sections
@@ -11,6 +12,7 @@ from storefront.services.quotes import price_table
 
 
 @bp.get("/")
+@cached_for_visitors
 def landing():
     catalog = catalog_for_display(db.session())
     on_sale = catalog.countries_on_sale
@@ -39,6 +41,7 @@ def landing():
 
 
 @bp.get("/faq")
+@cached_for_visitors
 def faq():
     query = request.args.get("q", "").strip()[:200]
     return render("public/faq.html", block="results", query=query, entries=faq_entries(db.read_session(), query))

@@ -7,6 +7,8 @@ import json
 import types
 
 import pytest
+
+from storefront.public import page_cache
 from sqlalchemy import event
 
 import storefront.services.catalog as catalog_service
@@ -24,6 +26,7 @@ def clock(monkeypatch):
     fake = types.SimpleNamespace(monotonic=lambda: now[0])
     monkeypatch.setattr(catalog_service, "time", fake)
     monkeypatch.setattr(operations, "time", fake)
+    monkeypatch.setattr(page_cache, "time", fake)
     return now
 
 

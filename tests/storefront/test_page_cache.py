@@ -1,0 +1,66 @@
+"""Anonymous visitors' landing page and FAQ are kept for a second per process; signed-in
+visitors never get a kept page; a commit in this process forgets every kept page."""
+import types
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from storefront import db
+from storefront.models import CopyBlock, CopyVersion
+from storefront.public import page_cache
+from storefront.services import copy
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    fake = types.SimpleNamespace(monotonic=lambda: now[0])
+    monkeypatch.setattr(page_cache, "time", fake)
+    monkeypatch.setattr(copy, "time", fake)
+    return now
+
+
+@pytest.fixture
+def stored_copy(app):
+    with app.app_context():
+        copy.ensure_blocks(db.session())
+
+
+def hero(client) -> str:
+    page = client.get("/").get_data(as_text=True)
+    return page[page.index('data-testid="hero"'):page.index("compare-heading")]
+
+
+def publish_from_another_process(app, words: str) -> None:
+    """Written straight to the database: this process commits nothing, so it forgets nothing."""
+    now = datetime.now(timezone.utc)
+    with app.extensions["database"].engine.begin() as connection:
+        block_id = connection.execute(select(CopyBlock.id).where(CopyBlock.slug == "hero")).scalar_one()
+        connection.execute(CopyVersion.__table__.insert().values(
+            block_id=block_id, title="Top", body=f"# {words}", created_at=now, published_at=now))
+
+
+def test_visitors_get_the_kept_page_for_at_most_a_second(app, stored_copy, clock):
+    visitor = app.test_client()
+    before = hero(visitor)
+    publish_from_another_process(app, "Brand new words")
+    assert hero(visitor) == before
+    clock[0] += app.config["PAGE_CACHE_SECONDS"] + 0.1
+    assert "Brand new words" in hero(visitor)
+
+
+def test_a_commit_here_shows_at_once(app, stored_copy, clock, customers):
+    marketer = customers.signed_in("mia@example.com", roles=("marketing",))
+    visitor = app.test_client()
+    hero(visitor)
+    marketer.post("/staff/copy/hero", data={"title": "Top", "body": "# Published here", "action": "publish"})
+    assert "Published here" in hero(visitor)
+
+
+def test_signed_in_visitors_never_get_the_visitors_page(app, stored_copy, clock, customers):
+    member = customers.signed_in("member@example.com")
+    visitor = app.test_client()
+    assert "Sign out" not in visitor.get("/").get_data(as_text=True)
+    assert "Sign out" in member.get("/").get_data(as_text=True)
+    assert "Sign out" not in visitor.get("/").get_data(as_text=True)
