@@ -14,7 +14,25 @@ def cells(table) -> dict[str, str]:
     return {cell.get_attribute("data-tier"): cell.inner_text() for cell in table.locator("td[data-tier]").all()}
 
 
-def test_an_admin_raises_germanys_unit_sees_old_beside_new_then_saves(page, live_server, sign_in):
+def customer_reviewing_a_german_bundle(browser, live_server, sign_in, stocked_app):
+    """A customer with credits, on the review page of a 3-month German bundle at today's price."""
+    from storefront import db
+    from storefront.services.credits import adjust_credits
+
+    customer = browser.new_context().new_page()
+    sign_in(customer, "buyer@example.com")
+    with stocked_app.app_context():
+        adjust_credits(db.session(), "buyer@example.com", "50.00", "Test credit")
+    customer.goto(live_server + "/buy?country=DE&kind=long&tier_months=3")
+    customer.locator("input[name=number]").first.check()
+    customer.get_by_role("button", name="Continue to payment").click()
+    customer.get_by_role("button", name="Pay €16.00 from credits").wait_for()
+    return customer
+
+
+def test_an_admin_raises_germanys_unit_sees_old_beside_new_then_saves(page, browser, live_server, sign_in,
+                                                                      stocked_app):
+    customer = customer_reviewing_a_german_bundle(browser, live_server, sign_in, stocked_app)
     sign_in(page, "admin@example.com", roles=("admin",))
     page.get_by_role("link", name="Catalog").click()
     page.get_by_role("heading", name="Catalog", exact=True).wait_for()
@@ -42,6 +60,14 @@ def test_an_admin_raises_germanys_unit_sees_old_beside_new_then_saves(page, live
     assert "Germany (DE): long-term unit\t€12.00\t€15.00" in latest.inner_text()
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=f"{os.environ['SCREENSHOTS']}/catalog-history.png", full_page=True)
+
+    # The customer who had the old price open is asked again, never charged silently.
+    customer.get_by_role("button", name="Pay €16.00 from credits").click()
+    customer.get_by_text("The price changed from €16.00 to €20.00").wait_for()
+    customer.get_by_role("button", name="Pay €20.00 from credits").wait_for()
+    customer.goto(live_server + "/credits")
+    assert customer.get_by_test_id("balance").inner_text() == "€50.00"
+    customer.context.close()
 
     page.goto(live_server + "/?country=DE")
     assert bundle_totals(page) == {"3": "€20.00", "6": "€29.00", "9": "€36.00", "12": "€42.00"}
