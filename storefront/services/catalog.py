@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pycountry
 from flask import current_app, has_app_context
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from pricing import Catalog, CatalogError, FieldError, catalog_to_dict, parse_catalog
@@ -61,16 +61,32 @@ def validate_catalog(data) -> Catalog:
     return catalog
 
 
+class CatalogChangedMeanwhile(Exception):
+    """Someone saved another catalog after the one this change was based on."""
+
+
+# Any fixed number: the PostgreSQL advisory lock every catalog save takes in turn.
+CATALOG_SAVE_LOCK = 640_201
+
+
 def import_catalog(
-    session: Session, data, source: str, changed_by_id: int | None = None, note: str | None = None
+    session: Session, data, source: str, changed_by_id: int | None = None, note: str | None = None,
+    based_on: int | None = None,
 ) -> Catalog:
     """Replace the catalog with `data` in one transaction, or change nothing.
 
     The new revision invalidates every process's cached catalog and keeps the snapshot
     for the history, with who saved it (an admin in the editor; none for the CLI) and why.
+    With `based_on`, raises CatalogChangedMeanwhile (saving nothing) unless that revision
+    is still the newest: saves take turns (SQLite's write lock, PostgreSQL's advisory
+    lock), so two admins saving at the same instant can't both get through.
     """
     catalog = validate_catalog(data)
     with transaction(session):
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_SAVE_LOCK})
+        if based_on is not None and current_revision(session) != based_on:
+            raise CatalogChangedMeanwhile()
         for table in (BundleFactorRow, VolumeDiscountRow, LoyaltyRow, ReturnFeeRow):
             session.execute(delete(table))
         codes = {country.code for country in catalog.countries}

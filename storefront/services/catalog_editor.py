@@ -27,7 +27,13 @@ from pricing import (
     short_term_prepaid,
 )
 from storefront.models import CatalogRevision
-from storefront.services.catalog import current_catalog, current_revision, import_catalog, validate_catalog
+from storefront.services.catalog import (
+    CatalogChangedMeanwhile,
+    current_catalog,
+    current_revision,
+    import_catalog,
+    validate_catalog,
+)
 
 EDITOR_SOURCE = "catalog editor"
 HISTORY_SHOWN = 50
@@ -386,20 +392,29 @@ def save_draft(session: Session, draft: Draft, admin_id: int) -> Catalog:
     """
     if draft.catalog is None:
         raise DraftNotSaved("Nothing was saved: please fix the fields marked below.")
-    latest = current_revision(session)
-    if latest != draft.base_revision:
-        revision = session.get(CatalogRevision, latest)
-        who = revision.changed_by.email if revision.changed_by else revision.source
-        draft.base_revision = latest
-        _check(session, draft)
-        raise DraftNotSaved(
-            f"Nothing was saved: the catalog was changed by {who} at {revision.created_at:%H:%M} UTC while "
-            "you were editing. Your draft is still here and the preview now compares it with their "
-            "catalog: check it, then save again."
-        )
+    if current_revision(session) != draft.base_revision:
+        _changed_meanwhile(session, draft)
     if not draft.changes:
         raise DraftNotSaved("Nothing was saved: the draft is the same as the catalog in force.")
-    return import_catalog(session, draft.document, EDITOR_SOURCE, changed_by_id=admin_id, note=draft.note or None)
+    try:
+        return import_catalog(session, draft.document, EDITOR_SOURCE, changed_by_id=admin_id,
+                              note=draft.note or None, based_on=draft.base_revision)
+    except CatalogChangedMeanwhile:
+        # Someone saved in the very instant between the check above and this save.
+        _changed_meanwhile(session, draft)
+
+
+def _changed_meanwhile(session: Session, draft: Draft):
+    latest = current_revision(session)
+    revision = session.get(CatalogRevision, latest)
+    who = revision.changed_by.email if revision.changed_by else revision.source
+    draft.base_revision = latest
+    _check(session, draft)
+    raise DraftNotSaved(
+        f"Nothing was saved: the catalog was changed by {who} at {revision.created_at:%H:%M} UTC while "
+        "you were editing. Your draft is still here and the preview now compares it with their "
+        "catalog: check it, then save again."
+    )
 
 
 # --- History -----------------------------------------------------------------------------

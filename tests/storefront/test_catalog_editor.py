@@ -314,3 +314,29 @@ def test_a_country_retired_after_the_customer_saw_its_price_charges_nothing(stoc
     assert "We no longer sell new numbers in Germany" in text(shopper.get("/buy"))
     with stocked_app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Rental)) == 0
+
+
+def test_two_admins_saving_at_the_same_instant_cannot_both_get_through(app):
+    import threading
+
+    first = sign_in(app, "first-admin@example.com", ("admin",))
+    second = sign_in(app, "second-admin@example.com", ("admin",))
+    forms = []
+    for client, unit in ((first, "15.00"), (second, "17.00")):
+        form = editor_form(client)
+        form[f"{country_prefix(form, 'Germany')}.long_term_unit"] = unit
+        forms.append((client, form))
+    start = threading.Barrier(2)
+    answers = []
+
+    def save(client, form):
+        start.wait()
+        answers.append(client.post("/staff/catalog", data={**form, "action": "save"}).status_code)
+
+    threads = [threading.Thread(target=save, args=pair) for pair in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [302, 422]
+    assert revisions(app) == 2
