@@ -39,6 +39,15 @@ def init_app(app: Flask) -> None:
         response.headers["Retry-After"] = "1"
         return response
 
+    @app.errorhandler(400)
+    def bad_request(_error):
+        # Also a form whose CSRF token expired, or whose hidden fields were tampered with.
+        if _wants_problem_json():
+            return problem(400, "Bad request", "The request could not be read.")
+        return render("errors/generic.html", status=400, heading="That didn't work",
+                      message="The form arrived incomplete or had expired. Nothing was changed: "
+                              "please reload the page and try again.")
+
     @app.errorhandler(404)
     def not_found(_error):
         if _wants_problem_json():

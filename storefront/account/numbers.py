@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS, Money
+from pricing import TIERS
 from storefront import db
 from storefront.account import bp
+from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.services import credits, rentals
 from storefront.services.credits import InsufficientCredits
@@ -16,9 +17,13 @@ from storefront.services.rentals import ExtendPriceChanged, RentalError
 
 
 class ConfirmForm(FlaskForm):
-    """CSRF for the buttons; the money a button moves travels with it (what the customer saw)."""
+    """The CSRF token of the buttons that move no money (unrent, auto-renew)."""
 
-    seen_total = HiddenField()
+
+class PaymentForm(FlaskForm):
+    """A button that moves money carries what the customer saw, and a key that makes it happen once."""
+
+    seen_total = AmountField()
     key = HiddenField()
 
 
@@ -85,12 +90,14 @@ def extend(rental_id: int):
     rental = _rental_or_404(rental_id)
     tier = request.values.get("tier_months", type=int) or rental.tier_months or TIERS[0]
     message, status = None, 200
-    if request.method == "POST":
-        form = ConfirmForm()
+    if tier not in TIERS:
+        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
+    elif request.method == "POST":
+        form = PaymentForm()
         if not form.validate_on_submit():
             abort(400)
         try:
-            rentals.extend(session, current_user, rental, tier, Money.of(form.seen_total.data or "0"), form.key.data)
+            rentals.extend(session, current_user, rental, tier, form.seen_total.data, form.key.data)
         except ExtendPriceChanged as error:
             message, status = error.message, 409
         except (RentalError, InsufficientCredits) as error:
@@ -98,15 +105,13 @@ def extend(rental_id: int):
         else:
             flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
             return redirect(url_for("account.numbers"))
-    if tier not in TIERS:
-        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
     quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
     return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
                   legacy=rentals.legacy_quote(rental), message=message,
                   held=rentals.held_months(rental, rentals.now_utc()),
                   loyalty=rentals.loyalty_for(session, rental),
                   balance=credits.balance(session, current_user.id),
-                  form=ConfirmForm(formdata=None, key=secrets.token_urlsafe(12)))
+                  form=PaymentForm(formdata=None, key=secrets.token_urlsafe(12)))
 
 
 @bp.route("/numbers/<int:rental_id>/return", methods=["GET", "POST"])
@@ -116,15 +121,15 @@ def return_unused(rental_id: int):
     rental = _rental_or_404(rental_id)
     message, status = None, 200
     if request.method == "POST":
-        form = ConfirmForm()
+        form = PaymentForm()
         if not form.validate_on_submit():
             abort(400)
         try:
-            refund = rentals.return_unused(session, current_user, rental, Money.of(form.seen_total.data or "0"))
+            refund = rentals.return_unused(session, current_user, rental, form.seen_total.data)
         except RentalError as error:
             message, status = error.message, 409
         else:
             flash(f"{rental.number.e164} is returned and {refund} is back in your credits.")
             return redirect(url_for("account.numbers"))
     return render("account/return.html", status=status, rental=rental, message=message,
-                  check=rentals.return_check(session, rental), form=ConfirmForm(formdata=None))
+                  check=rentals.return_check(session, rental), form=PaymentForm(formdata=None))

@@ -8,6 +8,7 @@ from wtforms import HiddenField
 
 from pricing import TIERS, CountryRetired, Money, UnknownCountry
 from storefront import db
+from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.reserve import bp
 from storefront.services import credits, reservations
@@ -18,8 +19,12 @@ from storefront.services.rentals import RentalError
 
 
 class ReserveForm(FlaskForm):
-    seen_hold = HiddenField()
+    seen_hold = AmountField()
     key = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    """The CSRF token of the cancel buttons."""
 
 
 @bp.route("/reserve", methods=["GET", "POST"])
@@ -38,13 +43,13 @@ def reserve():
         country, message, status = None, error.message, 422
     if tier not in TIERS:
         message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
-    if request.method == "POST" and country is not None:
+    elif request.method == "POST" and country is not None:
         form = ReserveForm()
         if not form.validate_on_submit():
             abort(400)
         try:
-            placed = reservations.place(session, current_user, country.code, tier,
-                                        Money.of(form.seen_hold.data or "0"), form.key.data)
+            placed = reservations.place(session, current_user, country.code, tier, form.seen_hold.data,
+                                        form.key.data)
         except (RentalError, InsufficientCredits) as error:
             message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 409
         else:
@@ -64,7 +69,7 @@ def reserve():
 @bp.post("/reserve/<int:reservation_id>/cancel")
 @login_required
 def cancel(reservation_id: int):
-    if not ReserveForm().validate_on_submit():
+    if not CancelForm().validate_on_submit():
         abort(400)
     session = db.session()
     reservation = reservations.reservation_of(session, current_user, reservation_id)

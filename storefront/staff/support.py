@@ -2,12 +2,15 @@
 for its former holder, charged as a new purchase."""
 from flask import abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
 
-from pricing import TIERS, Money
+from pricing import TIERS, PricingError
 from storefront import db
 from storefront.auth.roles import role_required
 from storefront.models import Rental
+from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.services import credits, rentals
 from storefront.services.credits import InsufficientCredits
@@ -16,8 +19,8 @@ from storefront.staff import bp
 
 
 class ReinstateForm(FlaskForm):
-    length = HiddenField()
-    seen_total = HiddenField()
+    length = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    seen_total = AmountField()
 
 
 @bp.get("/support")
@@ -48,8 +51,8 @@ def reinstate(rental_id: int):
     if rental is None:
         abort(404)
     try:
-        renewed = rentals.reinstate(session, rental, int(form.length.data or 0), Money.of(form.seen_total.data or "0"))
-    except (RentalError, InsufficientCredits) as error:
+        renewed = rentals.reinstate(session, rental, form.length.data, form.seen_total.data)
+    except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:
         flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {renewed.paid_through:%-d %B %Y}.")

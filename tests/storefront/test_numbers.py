@@ -175,3 +175,14 @@ def test_a_return_is_refused_with_the_reason(customers, stocked_app):
     refused = client.post(f"/numbers/{late.id}/return", data={"seen_total": "16.00"})
     assert refused.status_code == 409
     assert rental(stocked_app, late.id).status == "active"
+
+
+def test_a_tier_outside_the_bundles_or_a_garbled_amount_charges_nothing(customers, stocked_app):
+    client = customers.signed_in(credits="100.00")
+    mine = rent(stocked_app, "ada@example.com", "DE")
+    five = client.post(f"/numbers/{mine.id}/extend", data={"tier_months": 5, "seen_total": "16.00", "key": "k"})
+    assert five.status_code == 422 and "Bundles are 3, 6, 9, 12 months." in text(five)
+    garbled = client.post(f"/numbers/{mine.id}/extend", data={"tier_months": 3, "seen_total": "abc", "key": "k"})
+    assert garbled.status_code == 400 and "Nothing was changed" in text(garbled)
+    assert client.post(f"/numbers/{mine.id}/return", data={"seen_total": "abc"}).status_code == 400
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"

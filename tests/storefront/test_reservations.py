@@ -148,3 +148,12 @@ def test_the_buy_wizard_offers_a_reservation_where_stock_is_out(customers):
     client = customers.signed_in()
     page = text(client.get("/buy?country=SE"))
     assert "Reserve one" in page and "/reserve?country=SE" in page
+
+
+def test_a_tier_outside_the_bundles_reserves_nothing(customers, stocked_app):
+    client = customers.signed_in(credits="100.00")
+    refused = client.post("/reserve", data={"country": "SE", "tier_months": 7, "seen_hold": sweden_hold(stocked_app),
+                                            "key": "k"})
+    assert refused.status_code == 422 and "Bundles are 3, 6, 9, 12 months." in text(refused)
+    assert client.post("/reserve", data={"country": "SE", "tier_months": 3, "seen_hold": "x", "key": "k2"}).status_code == 400
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"

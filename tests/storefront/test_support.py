@@ -65,3 +65,14 @@ def test_reinstating_without_enough_credits_charges_nothing(customers, stocked_a
 def test_only_support_reaches_the_support_page(customers, client):
     assert client.get("/staff/support").status_code == 302
     assert customers.signed_in("cus@example.com").get("/staff/support").status_code == 403
+
+
+def test_a_length_that_is_not_a_bundle_reinstates_nothing(customers, stocked_app):
+    mine = given_back(customers, stocked_app)
+    support = customers.signed_in("sam@example.com", roles=("support",))
+    answer = support.post(f"/staff/support/rentals/{mine.id}/reinstate", data={"length": "5", "seen_total": "16.00"},
+                          follow_redirects=True)
+    assert "5 is not one of them" in text(answer)
+    assert support.post(f"/staff/support/rentals/{mine.id}/reinstate",
+                        data={"length": "three", "seen_total": "16.00"}).status_code == 400
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"
