@@ -41,11 +41,8 @@ def bad_request(error: BadRequest):
 
 @bp.errorhandler(InsufficientCredits)
 def insufficient_credits(error: InsufficientCredits):
-    response = problem(402, "Insufficient credits", error.message, slug="insufficient-credits")
-    body = response.get_json()
-    body.update(balance=error.balance.as_string(), missing=error.missing.as_string())
-    response.set_data(jsonify(body).get_data())
-    return response
+    return problem(402, "Insufficient credits", error.message, slug="insufficient-credits",
+                   balance=error.balance.as_string(), missing=error.missing.as_string())
 
 
 def _body() -> dict:
@@ -160,9 +157,10 @@ def buy_number():
                             months=_whole(data, "months", required=kind == "short") if kind == "short" else None,
                             tier_months=_whole(data, "tier_months", required=True) if kind == "long" else None,
                             billing="prepaid" if kind == "short" else None)
+    catalog = current_catalog(session)
     try:
-        current_catalog(session).country_on_sale(request_.country)
-        quote = quote_for(current_catalog(session), request_)
+        catalog.country_on_sale(request_.country)
+        quote = quote_for(catalog, request_)
     except InvalidQuoteRequest as error:
         raise BadRequest(error.errors) from error
     except UnknownCountry as error:
@@ -173,8 +171,7 @@ def buy_number():
     try:
         rental = buy_with_credits(session, g.api_user, checkout)
     except QuoteChanged as error:
-        response = problem(409, "Price changed", error.message, slug="price-changed")
-        return _with_quote(response, error.quote)
+        return problem(409, "Price changed", error.message, slug="price-changed", quote=quote_json(error.quote))
     except OutOfStock as error:
         return problem(409, "Out of stock", error.message, slug="out-of-stock")
     body = rental_json(rental)
@@ -182,13 +179,6 @@ def buy_number():
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_number", rental_id=rental.id)
-    return response
-
-
-def _with_quote(response, quote):
-    body = response.get_json()
-    body["quote"] = quote_json(quote)
-    response.set_data(jsonify(body).get_data())
     return response
 
 
@@ -209,7 +199,7 @@ def extend_number(rental_id: int):
     try:
         rentals.extend(session, g.api_user, rental, tier, _money(data, "expected_total") or quote.total, _key())
     except ExtendPriceChanged as error:
-        return _with_quote(problem(409, "Price changed", error.message, slug="price-changed"), error.quote)
+        return problem(409, "Price changed", error.message, slug="price-changed", quote=quote_json(error.quote))
     except RentalError as error:
         return problem(409, "Cannot extend", error.message, slug="cannot-extend")
     body = rental_json(rental)

@@ -6,7 +6,8 @@ from pricing import FieldError
 PROBLEM_TYPES = "https://numbers.example/problems/"
 
 
-def problem(status: int, title: str, detail: str, errors: list[FieldError] | None = None, slug=None):
+def problem(status: int, title: str, detail: str, errors: list[FieldError] | None = None, slug=None, **extensions):
+    """A problem+json answer; `extensions` are extra members (RFC 9457 §3.2), e.g. the new quote."""
     body = {
         "type": PROBLEM_TYPES + (slug or title.lower().replace(" ", "-")),
         "title": title,
@@ -15,6 +16,7 @@ def problem(status: int, title: str, detail: str, errors: list[FieldError] | Non
     }
     if errors:
         body["errors"] = [{"field": error.field, "message": error.message} for error in errors]
+    body.update(extensions)
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"

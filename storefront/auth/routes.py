@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_user, logout_user
 
@@ -7,6 +5,7 @@ from storefront import db, mail
 from storefront.auth import bp
 from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
+from storefront.redirects import local_path
 from storefront.rendering import render
 from storefront.services.accounts import (
     AccountError,
@@ -20,10 +19,7 @@ from storefront.services.accounts import (
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("public.landing")
+    return local_path(target) or url_for("public.landing")
 
 
 @bp.route("/login", methods=["GET", "POST"])

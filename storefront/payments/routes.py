@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -8,6 +6,7 @@ from wtforms import HiddenField, StringField
 from storefront import db
 from storefront.payments import bp, stripe_gateway
 from storefront.payments.stripe_gateway import PaymentError
+from storefront.redirects import local_path
 from storefront.rendering import render
 from storefront.models import Rental
 from storefront.models.payments import SUBSCRIPTION_START
@@ -23,12 +22,6 @@ class CardForm(FlaskForm):
     card_token = HiddenField()
 
 
-def _local_path(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return None
-
-
 @bp.route("/top-up", methods=["GET", "POST"])
 @login_required
 def top_up():
@@ -37,7 +30,7 @@ def top_up():
     if form.validate_on_submit():
         try:
             amount = payments.parse_top_up_amount(form.amount.data)
-            payment = payments.start_top_up(db.session(), current_user, amount, _local_path(form.next.data))
+            payment = payments.start_top_up(db.session(), current_user, amount, local_path(form.next.data))
             return redirect(url_for("payments.card_payment", payment_id=payment.id))
         except PaymentError as error:
             form.amount.errors.append(error.message)

@@ -50,7 +50,7 @@ def create_user(session: Session, email: str, password: str, roles=("customer",)
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (saying nothing about which was wrong)."""
-    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    user = user_by_email(session, email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -95,6 +95,11 @@ def set_password(session: Session, user: User, password: str) -> None:
         user.password_hash = _hasher.hash(password)
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account with this e-mail, however it was typed, closed or not."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
 def active_user_by_email(session: Session, email: str) -> User | None:
-    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    user = user_by_email(session, email)
     return user if user is not None and user.is_active else None

@@ -173,6 +173,12 @@ def current_catalog(session: Session, max_age: float = 0.0) -> Catalog:
     return cached.catalog
 
 
+def cached_revision() -> int:
+    """The revision of the catalog this process last read (after `current_catalog`): a key
+    for anything derived from prices, so it is recomputed when the catalog changes."""
+    return current_app.extensions["catalog_cache"].revision
+
+
 def catalog_for_display(session: Session) -> Catalog:
     """The catalog for showing prices (pages, quotes): at most CATALOG_RECHECK_SECONDS old."""
     return current_catalog(session, max_age=current_app.config.get("CATALOG_RECHECK_SECONDS", 0.0))

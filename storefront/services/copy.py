@@ -24,7 +24,7 @@ from pricing import Catalog, UnknownCountry
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
 from storefront.models.copy import FAQ, LANDING
-from storefront.services.catalog import catalog_for_display, current_catalog
+from storefront.services.catalog import cached_revision, catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
 
 DEFAULT_COPY = Path(__file__).resolve().parent.parent / "content" / "default_copy.toml"
@@ -100,7 +100,7 @@ def render_markdown(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]
     """Sanitized HTML of `markdown` with live prices, and the token errors found."""
     cache_store = current_app.extensions.setdefault("copy_render_cache", {})
     # Keyed by the catalog revision: a price change renders the copy again.
-    key = (current_app.extensions["catalog_cache"].revision, markdown)
+    key = (cached_revision(), markdown)
     if key not in cache_store:
         if len(cache_store) >= RENDER_CACHE_SIZE:
             cache_store.clear()
@@ -140,7 +140,7 @@ def _remembered(session: Session, name: str, compute):
     processes see them within COPY_RECHECK_SECONDS.
     """
     catalog = catalog_for_display(session)
-    revision = current_app.extensions["catalog_cache"].revision
+    revision = cached_revision()
     store = current_app.extensions.setdefault("published_copy", {})
     kept = store.get(name)
     if kept and kept[0] == revision and time.monotonic() - kept[1] < current_app.config["COPY_RECHECK_SECONDS"]:

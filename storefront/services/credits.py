@@ -15,7 +15,7 @@ from pricing import Money
 from storefront.db import transaction
 from storefront.models import LedgerEntry, User
 from storefront.models.credits import ADJUSTMENT, ENTRY_KINDS
-from storefront.services.accounts import AccountError, normalize_email
+from storefront.services.accounts import AccountError, user_by_email
 
 
 class InsufficientCredits(Exception):
@@ -73,7 +73,7 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
 
 def adjust_credits(session: Session, email: str, amount: str, reason: str) -> LedgerEntry:
     """A staff adjustment (goodwill credit, correction): one ledger entry, its own key."""
-    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    user = user_by_email(session, email)
     if user is None:
         raise AccountError(f"There is no account for {email}.")
     try:

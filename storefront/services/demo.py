@@ -9,6 +9,7 @@ from hardware.allocation import allocate
 from pricing import Money
 from storefront.db import transaction
 from storefront.models import Rental
+from storefront.models.credits import ADJUSTMENT
 from storefront.models import rentals as states
 from storefront.services import credits
 from storefront.services.accounts import active_user_by_email, create_user
@@ -32,7 +33,7 @@ def load_demo_accounts(session: Session, now: datetime | None = None) -> list[st
     customer = create_user(session, DEMO_CUSTOMER, DEMO_PASSWORD)
     created.append(DEMO_CUSTOMER)
     with transaction(session):
-        credits.book(session, customer.id, Money.of("100.00"), "adjustment", "demo:welcome",
+        credits.book(session, customer.id, Money.of("100.00"), ADJUSTMENT, "demo:welcome",
                      "Welcome credit (demo)")
         legacy_start = add_months(now, -13)
         legacy = allocate(session, "DE", "long")

@@ -1,7 +1,6 @@
 """Buying a number: one transaction that takes the number, books the payment and starts
 the rental — all three, or none of them."""
 import calendar
-from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -49,8 +48,8 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
     earlier = rental_for_key(session, checkout.key)
     if earlier is not None:
         return earlier
-    request = replace(checkout.request, start=now.date()) if checkout.request.start else checkout.request
-    quote = confirm_quote(current_catalog(session), replace(checkout, request=request))
+    request = checkout.request
+    quote = confirm_quote(current_catalog(session), checkout, now.date())
     try:
         with transaction(session):
             number = allocate(session, request.country, request.kind, checkout.number_id)

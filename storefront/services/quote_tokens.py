@@ -5,7 +5,7 @@ again from the catalog in force: if it differs, the customer is shown the new qu
 and asked again (QuoteChanged) — never charged a different amount silently.
 """
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -71,9 +71,11 @@ def read_token(secret_key: str, token: str) -> Checkout:
     return Checkout(QuoteRequest(**fields), payload["number_id"], Money.of(payload["total"]), payload["key"])
 
 
-def confirm_quote(catalog: Catalog, checkout: Checkout) -> Quote:
-    """The quote to charge: the one the customer saw, if the catalog still prices it the same."""
-    quote = quote_for(catalog, checkout.request)
+def confirm_quote(catalog: Catalog, checkout: Checkout, today: date) -> Quote:
+    """The quote to charge: the one the customer saw, if the catalog still prices it the same
+    on the day of paying (a subscription's first month is prorated from that day)."""
+    request = replace(checkout.request, start=today) if checkout.request.start else checkout.request
+    quote = quote_for(catalog, request)
     if quote.total != checkout.seen_total:
         raise QuoteChanged(checkout.seen_total, quote)
     return quote

@@ -14,7 +14,9 @@ from pricing import (
     full_months_held,
     legacy_renewal,
     long_term_extend,
+    long_term_bundle,
     loyalty_percent,
+    short_term_prepaid,
     unused_return_refund,
 )
 from storefront.db import transaction
@@ -237,16 +239,8 @@ def return_unused(session: Session, user: User, rental: Rental, seen_refund: Mon
 
 # Support ------------------------------------------------------------------------------
 
-def customer_by_email(session: Session, email: str) -> User | None:
-    from storefront.services.accounts import normalize_email
-
-    return session.scalar(select(User).where(User.email == normalize_email(email)))
-
-
 def reinstate_quote(session: Session, rental: Rental, tier_or_months: int) -> Quote:
     """A reclaim counts as a new purchase (rule 3): the bundle or the months, setup fee included."""
-    from pricing import long_term_bundle, short_term_prepaid
-
     catalog = current_catalog(session)
     if rental.kind == "long":
         return long_term_bundle(catalog, rental.country_code, tier_or_months)

@@ -7,7 +7,6 @@ subscription (first invoice on the 1st) → charge the first amount. If a step f
 steps before it are undone: subscription cancelled, number released, rental deleted.
 """
 import logging
-from dataclasses import replace
 from datetime import datetime, time, timezone
 
 from sqlalchemy import select
@@ -46,8 +45,7 @@ def start_subscription(session: Session, user: User, secret_key: str, token: str
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
-    today = (now or datetime.now(timezone.utc)).date()
-    quote = confirm_quote(current_catalog(session), replace(checkout, request=replace(checkout.request, start=today)))
+    quote = confirm_quote(current_catalog(session), checkout, (now or datetime.now(timezone.utc)).date())
     try:
         with transaction(session):
             payment = CardPayment(user_id=user.id, purpose=payment_states.SUBSCRIPTION_START,
@@ -74,11 +72,11 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
     now = now or datetime.now(timezone.utc)
     try:
         checkout = read_token(secret_key, payment.checkout_token)
-        request = replace(checkout.request, start=now.date())
-        quote = confirm_quote(current_catalog(session), replace(checkout, request=request))
+        quote = confirm_quote(current_catalog(session), checkout, now.date())
     except (QuoteExpired, QuoteChanged) as error:
         _fail(session, payment, error.message)
         return None
+    request = checkout.request
     renewal = datetime.combine(first_renewal(now.date()), time(), timezone.utc)
     try:
         with transaction(session):

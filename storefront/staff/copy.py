@@ -97,7 +97,7 @@ def copy_edit(slug: str):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        action = form.action.data or request.form.get("action")
+        action = form.action.data
         if action == "draft":
             copy.save_draft(session, current_user, block, form.title.data or "", form.body.data or "")
             flash("Draft saved. Visitors still see the published text.")

@@ -13,6 +13,7 @@ from storefront.models import Rental
 from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.services import credits, rentals
+from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
@@ -28,7 +29,7 @@ class ReinstateForm(FlaskForm):
 def support():
     session = db.session()
     email = request.args.get("email", "").strip()
-    customer = rentals.customer_by_email(session, email) if email else None
+    customer = user_by_email(session, email) if email else None
     mine = rentals.rentals_of(session, customer) if customer else []
     offers = {}
     for rental in mine:
