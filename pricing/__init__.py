@@ -3,15 +3,8 @@
 Imports no Flask, no SQLAlchemy, does no I/O: every page, API answer, charge, hold and
 refund takes its numbers from here.
 """
-from pricing.catalog import (
-    Catalog,
-    Country,
-    LoyaltyPolicy,
-    ReturnFee,
-    VolumeDiscount,
-    catalog_to_dict,
-    parse_catalog,
-)
+from pricing.catalog import Catalog, Country, LoyaltyPolicy, ReturnFee, VolumeDiscount
+from pricing.catalog_document import catalog_to_dict, parse_catalog
 from pricing.errors import (
     CatalogError,
     CountryRetired,
