@@ -2,6 +2,10 @@
 import os
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+# Development's Stripe settings: they talk to localstripe and must never reach production.
+DEVELOPMENT_STRIPE_SECRET_KEY = "sk_test_local"
+DEVELOPMENT_STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+DEVELOPMENT_WEBHOOK_SECRET = "whsec_local"
 
 
 class ConfigurationError(RuntimeError):
@@ -16,11 +20,11 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'storefront.sqlite3')}"
         ),
-        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_local"),
-        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", DEVELOPMENT_STRIPE_SECRET_KEY),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", DEVELOPMENT_STRIPE_PUBLISHABLE_KEY),
         # Unset means the official api.stripe.com; development points it at localstripe.
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),
-        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local"),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
         # Stripe.js: the official script with real keys; localstripe's stand-in in development.
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),
@@ -36,6 +40,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Production sends the session cookie over HTTPS only, unless this says otherwise
+        # (e.g. a trial run on a private network without TLS).
+        "ALLOW_INSECURE_COOKIES": os.environ.get("ALLOW_INSECURE_COOKIES", "0") == "1",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Rate limits (Flask-Limiter) on sign-in and the like; only the load tests turn them
         # off, where 200 customers sign in from one address.
@@ -56,6 +63,34 @@ def from_environment(instance_path: str) -> dict:
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }
-    if environment == "production" and settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise ConfigurationError("Refusing to start in production with the default SECRET_KEY.")
+    if environment == "production":
+        problems = unsafe_in_production(settings)
+        if problems:
+            raise ConfigurationError(
+                "Refusing to start in production:\n" + "\n".join(f"- {problem}" for problem in problems)
+            )
     return settings
+
+
+def unsafe_in_production(settings: dict) -> list[str]:
+    """Every development setting left in `settings`, each naming its variable and what to do."""
+    problems = []
+    if settings["SECRET_KEY"] in (DEFAULT_SECRET_KEY, ""):
+        problems.append("SECRET_KEY is the default development key: set it to a long random value.")
+    for variable, development, kind in (
+        ("STRIPE_SECRET_KEY", DEVELOPMENT_STRIPE_SECRET_KEY, "the secret key (sk_live_...)"),
+        ("STRIPE_PUBLISHABLE_KEY", DEVELOPMENT_STRIPE_PUBLISHABLE_KEY, "the publishable key (pk_live_...)"),
+        ("STRIPE_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET, "the signing secret of the webhook endpoint (whsec_...)"),
+    ):
+        if settings[variable] in (development, ""):
+            if os.environ.get(variable):
+                shown = f"'{development}', development's value for localstripe"
+            else:
+                shown = f"unset, which means development's '{development}' for localstripe"
+            problems.append(f"{variable} is {shown}: set it to {kind} from your Stripe dashboard.")
+    if not settings["SESSION_COOKIE_SECURE"] and not settings["ALLOW_INSECURE_COOKIES"]:
+        problems.append(
+            "SESSION_COOKIE_SECURE is off, so the sign-in cookie would travel over plain HTTP: serve the "
+            "site over HTTPS and set SESSION_COOKIE_SECURE=1 (or, knowingly, ALLOW_INSECURE_COOKIES=1)."
+        )
+    return problems

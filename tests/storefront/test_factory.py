@@ -28,6 +28,84 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app()
 
 
+SAFE_PRODUCTION = {
+    "STOREFRONT_ENV": "production",
+    "SECRET_KEY": "a long random value nobody else knows",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "SESSION_COOKIE_SECURE": "1",
+}
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """Production with every setting safe; a test then spoils one."""
+    for variable, value in SAFE_PRODUCTION.items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    monkeypatch.delenv("ALLOW_INSECURE_COOKIES", raising=False)
+    return monkeypatch
+
+
+def test_production_starts_with_safe_settings(production):
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    app.extensions["database"].engine.dispose()
+
+
+@pytest.mark.parametrize("variable, value, told", [
+    ("SECRET_KEY", None, "SECRET_KEY is the default development key: set it to a long random value"),
+    ("STRIPE_SECRET_KEY", "sk_test_local", "STRIPE_SECRET_KEY is 'sk_test_local', development's value"),
+    ("STRIPE_SECRET_KEY", None, "STRIPE_SECRET_KEY is unset, which means development's 'sk_test_local'"),
+    ("STRIPE_PUBLISHABLE_KEY", "pk_test_local", "STRIPE_PUBLISHABLE_KEY is 'pk_test_local'"),
+    ("STRIPE_PUBLISHABLE_KEY", None, "STRIPE_PUBLISHABLE_KEY is unset"),
+    ("STRIPE_WEBHOOK_SECRET", "whsec_local", "STRIPE_WEBHOOK_SECRET is 'whsec_local'"),
+    ("STRIPE_WEBHOOK_SECRET", None, "STRIPE_WEBHOOK_SECRET is unset, which means development's 'whsec_local'"),
+    ("STRIPE_WEBHOOK_SECRET", "", "STRIPE_WEBHOOK_SECRET is unset"),
+    ("SESSION_COOKIE_SECURE", "0", "set SESSION_COOKIE_SECURE=1"),
+    ("SESSION_COOKIE_SECURE", None, "set SESSION_COOKIE_SECURE=1"),
+])
+def test_production_refuses_each_development_setting_and_says_what_to_do(production, variable, value, told):
+    if value is None:
+        production.delenv(variable)
+    else:
+        production.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app()
+    message = str(refused.value)
+    assert told in message
+    # Only the spoilt setting is named: the others were safe.
+    others = [name for name in SAFE_PRODUCTION if name not in (variable, "STOREFRONT_ENV")]
+    assert not [name for name in others if f"- {name} " in message]
+
+
+def test_production_names_every_unsafe_setting_at_once(production):
+    for variable in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
+                     "SESSION_COOKIE_SECURE"):
+        production.delenv(variable)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app()
+    assert str(refused.value).count("\n- ") == 5
+
+
+def test_production_allows_insecure_cookies_only_when_told_so(production):
+    production.setenv("SESSION_COOKIE_SECURE", "0")
+    production.setenv("ALLOW_INSECURE_COOKIES", "1")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    app.extensions["database"].engine.dispose()
+
+
+def test_development_keeps_its_local_stripe_settings(monkeypatch):
+    for variable in ("STOREFRONT_ENV", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(variable, raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["STRIPE_SECRET_KEY"] == "sk_test_local"
+    assert app.config["STRIPE_WEBHOOK_SECRET"] == "whsec_local"
+    app.extensions["database"].engine.dispose()
+
+
 def test_session_cookie_is_httponly_and_lax():
     app = create_app({"TESTING": True})
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
