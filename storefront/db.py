@@ -1,11 +1,15 @@
-"""Database engine, the per-request session, and the `db upgrade` command (Alembic)."""
+"""Database engine, the per-request session, and the `db upgrade` / `db revision` /
+`db check` commands (Alembic)."""
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -104,13 +108,60 @@ def _close_session(_exc):
                                            getattr(error, "orig", None) or error)
 
 
+def alembic_config(connection, script_location: Path | None = None) -> AlembicConfig:
+    """Alembic's settings for our migrations, on an open connection (see migrations/env.py)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(script_location or MIGRATIONS))
+    # A revision's file is named by its id, which says its place and what it does: 0016_outbox_retries.py
+    config.set_main_option("file_template", "%%(rev)s")
+    config.attributes["connection"] = connection
+    return config
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision of every migration branch."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
+        command.upgrade(alembic_config(connection), "heads")
+
+
+def next_revision_id(message: str, script_location: Path | None = None) -> str:
+    """The next number after the highest revision file's, then the message in a few words:
+    `0016_outbox_retries`."""
+    numbers = [int(match.group(1)) for path in ((script_location or MIGRATIONS) / "versions").glob("*.py")
+               if (match := re.match(r"(\d{4})_", path.name))]
+    slug = "_".join(re.findall(r"[a-z0-9]+", message.lower()))[:40].rstrip("_") or "revision"
+    return f"{max(numbers, default=0) + 1:04d}_{slug}"
+
+
+def new_revision(engine: Engine, message: str, autogenerate: bool = True,
+                 script_location: Path | None = None) -> Path | None:
+    """Write the next migration: what the models have and the database (upgraded to the newest
+    revision) lacks, or an empty one to fill in by hand. None when autogenerate finds nothing."""
+    with engine.begin() as connection:
+        config = alembic_config(connection, script_location)
         command.upgrade(config, "heads")
+        config.attributes["autogenerate"] = autogenerate
+        script = command.revision(config, message=message, autogenerate=autogenerate,
+                                  rev_id=next_revision_id(message, script_location))
+    if not script:  # autogenerate found nothing (migrations/env.py writes no file then)
+        return None
+    return Path(script.path)
+
+
+def model_changes(engine: Engine) -> list:
+    """What the models have and the migrations (applied to this database) lack, as Alembic
+    lists it: empty when they agree."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        return compare_metadata(context, models_metadata())
+
+
+def models_metadata():
+    """The metadata of every table: storefront's and hardware's share one declarative base."""
+    import hardware.models  # noqa: F401  (registers the tables)
+    import storefront.models  # noqa: F401
+    from hardware.db import Base
+    return Base.metadata
 
 
 @click.group("db", cls=AppGroup)
@@ -123,6 +174,37 @@ def upgrade_command():
     """Apply every pending migration."""
     upgrade(current_app.extensions["database"].engine)
     click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does, in a few words.")
+@click.option("--empty", is_flag=True, help="Write an empty migration to fill in by hand (data changes).")
+def revision_command(message, empty):
+    """Write the next migration from what the models changed (Alembic autogenerate).
+
+    Upgrades the database first, so it compares with the newest migration. Read the file
+    it writes before committing it: autogenerate misses renames and some constraints.
+    """
+    path = new_revision(current_app.extensions["database"].engine, message, autogenerate=not empty)
+    if path is None:
+        click.echo("No changes: the models and the migrations agree, so no migration was written.")
+        return
+    click.echo(f"Wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: "
+               "read it, adjust it, then run `db upgrade`.")
+
+
+@db_cli.command("check")
+def check_command():
+    """Fail when the models and the migrations disagree (a migration is missing)."""
+    engine = current_app.extensions["database"].engine
+    upgrade(engine)
+    changes = model_changes(engine)
+    if changes:
+        click.echo("The models differ from the migrations; write one with `db revision -m ...`:", err=True)
+        for change in changes:
+            click.echo(f"  {change}", err=True)
+        raise SystemExit(1)
+    click.echo("The models and the migrations agree.")
 
 
 def init_app(app: Flask) -> None:
