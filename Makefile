@@ -17,6 +17,11 @@ run: install assets
 test: install assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (pyproject.toml's [tool.ruff]): reports, never rewrites. CI runs it before the tests.
+.PHONY: lint
+lint: install
+	$(BIN)/ruff check .
+
 # On demand only, never part of `make test`: the pricing engine, then HTTP under gunicorn.
 bench: install
 	@command -v wrk >/dev/null || echo "wrk not found (sudo apt-get install wrk): the HTTP benchmark uses its Python load generator"

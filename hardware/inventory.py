@@ -1,6 +1,6 @@
 """Operations on the hardware: gateways, SIMs, numbers, stock; and the inventory file."""
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -190,7 +190,7 @@ def available_numbers(session: Session, country_code: str, kind: str, limit: int
     return list(session.scalars(in_stock_query(country_code, kind).order_by(PhoneNumber.e164).limit(limit)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stock_query(kind: str):
     # Built once per kind: a statement is immutable, and building it costs about as much as running it.
     query = _in_stock(select(PhoneNumber.country_code, func.count(PhoneNumber.id)), kind)

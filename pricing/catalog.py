@@ -1,8 +1,8 @@
 """The catalog as the rules read it: immutable types, built and validated once from its JSON
 document by `pricing.catalog_document` (SPEC §6)."""
 from dataclasses import dataclass
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from pricing.errors import CountryRetired, UnknownCountry
 from pricing.money import Money

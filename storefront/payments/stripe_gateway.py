@@ -144,7 +144,7 @@ def find_payment(customer_id: str, payment_id: int) -> Charge | None:
     Stripe made one: how we learn the outcome of a charge whose answer never reached us."""
     charges = _call(lambda: _client().v1.charges.list(params={"customer": customer_id, "limit": 100})).data
     for intent_id in dict.fromkeys(charge.payment_intent for charge in charges if charge.payment_intent):
-        intent = _call(lambda: _client().v1.payment_intents.retrieve(intent_id))
+        intent = _call(lambda intent_id=intent_id: _client().v1.payment_intents.retrieve(intent_id))
         if metadata(intent).get("payment_id") == str(payment_id):
             return Charge(intent.id, intent.status, intent.client_secret)
     return None

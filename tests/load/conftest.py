@@ -235,7 +235,7 @@ class Cuttable:
         while not self.is_cut.is_set():
             try:
                 client, _ = self.listener.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

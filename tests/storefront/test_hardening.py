@@ -40,7 +40,7 @@ def test_log_lines_are_json_with_the_request_id(app, capsys):
     app.logger.handlers[0].stream = sys.stderr
     response = app.test_client().get("/")
     app.testing = True
-    line = [l for l in capsys.readouterr().err.splitlines() if l.startswith("{")][-1]
+    line = [row for row in capsys.readouterr().err.splitlines() if row.startswith("{")][-1]
     entry = json.loads(line)
     assert entry["request_id"] == response.headers["X-Request-ID"]
     assert entry["path"] == "/" and entry["status"] == 200

@@ -69,7 +69,7 @@ def price_preview(live: Catalog, draft: Catalog) -> list[CountryPreview]:
     for country in draft.countries:
         old, new = _prices(live, country.code), _prices(draft, country.code)
 
-        def compared(kind, key=None):
+        def compared(kind, key=None, old=old, new=new):
             pick = (lambda prices: prices.get(kind)) if key is None else (lambda prices: prices.get(kind, {}).get(key))
             return Compared(pick(old), pick(new))
 
