@@ -23,8 +23,8 @@ from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE, REFUND
-from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError
+from storefront import stripe_gateway
+from storefront.stripe_gateway import PaymentError
 from storefront.services import credits
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months

@@ -21,8 +21,8 @@ from storefront.db import transaction
 from storefront.models import CardPayment, Rental, User
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
-from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError, StripeUnavailable
+from storefront import stripe_gateway
+from storefront.stripe_gateway import PaymentError, StripeUnavailable
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
 from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, confirm_quote, read_token
