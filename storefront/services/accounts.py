@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.db import transaction
+from storefront.problems import INVALID, StorefrontError
+from pricing import FieldError
 from storefront.models import ROLES, User, UserRole
 
 _hasher = PasswordHasher()
@@ -16,10 +18,11 @@ _DUMMY_HASH = _hasher.hash("no account has this password")
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
+class AccountError(StorefrontError):
+    kind = INVALID
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, errors=[FieldError(field, message)] if field else None)
         self.field = field
 
 

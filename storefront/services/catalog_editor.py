@@ -27,6 +27,7 @@ from pricing import (
     short_term_prepaid,
 )
 from storefront.models import CatalogRevision
+from storefront.problems import StorefrontError
 from storefront.services.catalog import (
     CatalogChangedMeanwhile,
     current_catalog,
@@ -48,12 +49,10 @@ BLANK_ROWS = {
 }
 
 
-class DraftNotSaved(Exception):
+class DraftNotSaved(StorefrontError):
     """The draft cannot be saved as it is; the message says why and what to do."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    title = "Draft not saved"
 
 
 # --- Comparing two catalogs -------------------------------------------------------------
