@@ -5,17 +5,36 @@ Domain errors are `StorefrontError`s (storefront/problems.py): each carries the 
 its kind (status and title) and any field errors, so the three surfaces say the same.
 `pricing` and `hardware` know nothing of the web: their errors are given a kind here.
 """
-from flask import Flask, g, request
+from flask import Flask, g, jsonify, request
 from sqlalchemy.exc import OperationalError
 
 from hardware import errors as hardware
 from pricing import CatalogError, CountryRetired, InvalidMonths, InvalidTier, PricingError, Quote, UnknownCountry
 from pricing import FieldError
-from storefront.api.problems import problem
 from storefront.problems import CONFLICT, INVALID, NOT_FOUND, StorefrontError
 from storefront.rendering import render
 from storefront.services.catalog import CatalogMissing
 from storefront.services.quotes import quote_json
+
+PROBLEM_TYPES = "https://numbers.example/problems/"
+
+
+def problem(status: int, title: str, detail: str, errors: list[FieldError] | None = None, slug=None, **extensions):
+    """A problem+json answer; `extensions` are extra members (RFC 9457 §3.2), e.g. the new quote."""
+    body = {
+        "type": PROBLEM_TYPES + (slug or title.lower().replace(" ", "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [{"field": error.field, "message": error.message} for error in errors]
+    body.update(extensions)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
 
 # Errors of the layers below the web, most specific first: (class, kind, title, slug, field).
 FOREIGN_ERRORS = (

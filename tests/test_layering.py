@@ -70,7 +70,7 @@ def test_every_module_imports_on_its_own():
     modules = project_modules()
     assert "storefront.services.customers" in modules and "storefront.stripe_gateway" in modules
     code = IMPORT_EACH_ALONE.format(packages=set(PACKAGES))
-    result = subprocess.run([sys.executable, "-c", code, *modules], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code, *modules], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
 
@@ -89,3 +89,27 @@ def test_only_the_stripe_adapter_imports_stripe():
                 if any(name == "stripe" or name.startswith("stripe.") for name in names):
                     importers.add(path.relative_to(root).as_posix())
     assert importers == {"storefront/stripe_gateway.py"}
+
+
+BLUEPRINTS = ("account", "api", "auth", "payments", "public", "reserve", "shop", "staff")
+
+
+def test_nothing_imports_into_a_blueprint_package_but_the_app_factory():
+    """A blueprint package holds routes; services, adapters and other blueprints never
+    import from it (that is how the Stripe adapter's import cycle came about)."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    reaching_in = set()
+    for path in (root / "storefront").rglob("*.py"):
+        relative = path.relative_to(root)
+        own = relative.parts[1] if len(relative.parts) > 2 else None
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                parts = name.split(".")
+                if len(parts) > 1 and parts[0] == "storefront" and parts[1] in BLUEPRINTS and parts[1] != own:
+                    reaching_in.add(f"{relative.as_posix()} → {name}")
+    assert {line for line in reaching_in if not line.startswith("storefront/__init__.py")} == set()

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.models.copy import FAQ, LANDING
 from storefront.rendering import render
 from storefront.services import copy
