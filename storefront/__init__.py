@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from storefront.public import page_cache
     from storefront.services import operations
 
-    from storefront.payments import stripe_gateway
+    from storefront import stripe_gateway
     from storefront.services import outbox
 
     static_files.init_app(app)  # first: its compression runs after every other hook

@@ -12,8 +12,9 @@ from storefront.account import bp
 from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.services import credits, rentals
-from storefront.services.credits import InsufficientCredits
-from storefront.services.rentals import ExtendPriceChanged, RentalError
+from storefront.problems import StorefrontError
+from storefront.services.quotes import parse_tier
+from storefront.services.rentals import RentalError
 
 
 class ConfirmForm(FlaskForm):
@@ -43,8 +44,8 @@ def numbers():
     confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
     return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
-                  returns={rental.id: rentals.return_check(session, rental) for rental in mine
-                           if rental.kind == "long" and rentals.is_current(rental)})
+                  returns=rentals.return_checks(session, [rental for rental in mine
+                                                          if rental.kind == "long" and rentals.is_current(rental)]))
 
 
 @bp.post("/numbers/unrent")
@@ -88,23 +89,19 @@ def auto_renew(rental_id: int):
 def extend(rental_id: int):
     session = db.session()
     rental = _rental_or_404(rental_id)
-    tier = request.values.get("tier_months", type=int) or rental.tier_months or TIERS[0]
-    message, status = None, 200
-    if tier not in TIERS:
-        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
-    elif request.method == "POST":
-        form = PaymentForm()
-        if not form.validate_on_submit():
-            abort(400)
-        try:
+    message, status, tier = None, 200, TIERS[0]
+    try:
+        tier = parse_tier(request.values.get("tier_months"), default=rental.tier_months or TIERS[0])
+        if request.method == "POST":
+            form = PaymentForm()
+            if not form.validate_on_submit():
+                abort(400)
             rentals.extend(session, current_user, rental, tier, form.seen_total.data, form.key.data)
-        except ExtendPriceChanged as error:
-            message, status = error.message, 409
-        except (RentalError, InsufficientCredits) as error:
-            message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 422
-        else:
             flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
             return redirect(url_for("account.numbers"))
+    except StorefrontError as error:
+        # Shown on the form, beside the prices (a refused tier falls back to the first bundle).
+        message, status = error.message, error.status
     quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
     return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
                   legacy=rentals.legacy_quote(rental), message=message,
@@ -126,8 +123,8 @@ def return_unused(rental_id: int):
             abort(400)
         try:
             refund = rentals.return_unused(session, current_user, rental, form.seen_total.data)
-        except RentalError as error:
-            message, status = error.message, 409
+        except StorefrontError as error:
+            message, status = error.message, error.status
         else:
             flash(f"{rental.number.e164} is returned and {refund} is back in your credits.")
             return redirect(url_for("account.numbers"))

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import g, request
 
 from storefront import db
-from storefront.api.problems import problem
+from storefront.errors import problem
 from storefront.services.api_tokens import user_for_token
 
 

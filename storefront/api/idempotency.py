@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from storefront import db
-from storefront.api.problems import problem
+from storefront.errors import problem
 from storefront.models import IdempotentRequest
 
 MAX_KEY_LENGTH = 255

@@ -3,9 +3,9 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
-from storefront import db
-from storefront.payments import bp, stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError
+from storefront import db, stripe_gateway
+from storefront.payments import bp
+from storefront.stripe_gateway import PaymentError
 from storefront.redirects import local_path
 from storefront.rendering import render
 from storefront.models import Rental

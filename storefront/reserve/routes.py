@@ -6,15 +6,17 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS, CountryRetired, Money, UnknownCountry
+from pricing import TIERS, Money, UnknownCountry
 from storefront import db
 from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.reserve import bp
 from storefront.services import credits, reservations
 from storefront.services.catalog import current_catalog
-from storefront.services.credits import InsufficientCredits
+from storefront.errors import as_storefront_error
+from storefront.problems import StorefrontError
 from storefront.services.operations import long_term_stock
+from storefront.services.quotes import parse_tier
 from storefront.services.rentals import RentalError
 
 
@@ -35,27 +37,23 @@ def reserve():
     stock = long_term_stock(session)
     out_of_stock = [country for country in catalog.countries_on_sale if not stock.get(country.code)]
     code = (request.values.get("country") or "").upper() or None
-    tier = request.values.get("tier_months", type=int) or TIERS[0]
-    message, status = None, 200
+    message, status, country, tier = None, 200, None, TIERS[0]
     try:
         country = catalog.country_on_sale(code) if code else None
-    except (UnknownCountry, CountryRetired) as error:
-        country, message, status = None, error.message, 422
-    if tier not in TIERS:
-        message, status, tier = f"Bundles are {', '.join(map(str, TIERS))} months.", 422, TIERS[0]
-    elif request.method == "POST" and country is not None:
-        form = ReserveForm()
-        if not form.validate_on_submit():
-            abort(400)
-        try:
+        tier = parse_tier(request.values.get("tier_months"), default=TIERS[0])
+        if request.method == "POST" and country is not None:
+            form = ReserveForm()
+            if not form.validate_on_submit():
+                abort(400)
             placed = reservations.place(session, current_user, country.code, tier, form.seen_hold.data,
                                         form.key.data)
-        except (RentalError, InsufficientCredits) as error:
-            message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 409
-        else:
             flash(f"Reserved: a {placed.tier_months}-month bundle in {country.name}. "
                   f"{Money(placed.hold_amount)} is held on your credits.")
             return redirect(url_for("reserve.reserve"))
+    except (StorefrontError, UnknownCountry) as error:
+        # Shown on the form, beside the holds: an unknown country or a refused tier is a 422 here.
+        refusal = as_storefront_error(error)
+        message, status = refusal.message, 422 if isinstance(error, UnknownCountry) else refusal.status
     holds = {months: reservations.hold_quote(session, country.code, months) for months in TIERS} if country else {}
     mine = reservations.reservations_of(session, current_user)
     return render("reserve/reserve.html", block="hold" if country else None, status=status,

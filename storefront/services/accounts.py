@@ -1,5 +1,6 @@
 """Accounts: creating users, checking passwords (Argon2id, memory-hard)."""
 import hashlib
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -7,19 +8,29 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pricing import FieldError
 from storefront.db import transaction
 from storefront.models import ROLES, User, UserRole
+from storefront.problems import INVALID, StorefrontError
 
 _hasher = PasswordHasher()
-# Checked when no account matches, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when no account matches, so a wrong e-mail costs as long as a wrong password.
+    Made at the first sign-in, not at import: importing the module stays cheap."""
+    return _hasher.hash("no account has this password")
+
+
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
+class AccountError(StorefrontError):
+    kind = INVALID
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, errors=[FieldError(field, message)] if field else None)
         self.field = field
 
 
@@ -52,7 +63,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (saying nothing about which was wrong)."""
     user = user_by_email(session, email)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.is_active:

@@ -7,16 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.db import transaction
+from storefront.problems import INVALID, StorefrontError
 from storefront.models import ApiToken, User
 
 TOKEN_PREFIX = "nst_"
 MAX_NAME_LENGTH = 100
 
 
-class TokenError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class TokenError(StorefrontError):
+    kind = INVALID
 
 
 def _digest(token: str) -> str:

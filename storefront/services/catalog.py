@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from pricing import Catalog, CatalogError, FieldError, catalog_to_dict, parse_catalog
 from storefront.db import transaction
+from storefront.problems import UNAVAILABLE, StorefrontError
 from storefront.models import (
     BundleFactorRow,
     CatalogRevision,
@@ -32,8 +33,13 @@ from storefront.models import (
 )
 
 
-class CatalogMissing(Exception):
+class CatalogMissing(StorefrontError):
+    kind = UNAVAILABLE
+    title = "Catalog not loaded"
     message = "No catalog has been loaded yet: run `flask --app storefront catalog import FILE`."
+
+    def __init__(self, message: str = message):
+        super().__init__(message)
 
 
 def validate_catalog(data) -> Catalog:
@@ -61,8 +67,11 @@ def validate_catalog(data) -> Catalog:
     return catalog
 
 
-class CatalogChangedMeanwhile(Exception):
+class CatalogChangedMeanwhile(StorefrontError):
     """Someone saved another catalog after the one this change was based on."""
+
+    def __init__(self, message: str = "Someone saved another catalog meanwhile. Please look at it and make your change again."):
+        super().__init__(message)
 
 
 # Any fixed number: the PostgreSQL advisory lock every catalog save takes in turn.

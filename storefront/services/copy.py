@@ -24,6 +24,7 @@ from pricing import Catalog, UnknownCountry
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
 from storefront.models.copy import FAQ, LANDING
+from storefront.problems import INVALID, StorefrontError
 from storefront.services.catalog import cached_revision, catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
 
@@ -35,12 +36,15 @@ RENDER_CACHE_SIZE = 500
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
 
 
-class CopyInvalid(Exception):
-    """The copy cannot be published; `errors` says why, for the editor."""
+class CopyInvalid(StorefrontError):
+    """The copy cannot be published; `problems` says why, for the editor."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
+    kind = INVALID
+    title = "Copy not published"
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,26 @@ from sqlalchemy.orm import Session
 
 from pricing import Money
 from storefront.db import transaction
+from storefront.problems import PAYMENT_REQUIRED, StorefrontError
 from storefront.models import LedgerEntry, User
 from storefront.models.credits import ADJUSTMENT, ENTRY_KINDS
 from storefront.services.accounts import AccountError, user_by_email
 
 
-class InsufficientCredits(Exception):
+class InsufficientCredits(StorefrontError):
+    kind = PAYMENT_REQUIRED
+    title = "Insufficient credits"
+    slug = "insufficient-credits"
+
     def __init__(self, balance: Money, needed: Money):
+        missing = needed - balance
+        super().__init__(
+            f"Your balance is {balance}, {missing} short of {needed}. Top up at least {missing} to continue.",
+            balance=balance.as_string(), missing=missing.as_string(),
+        )
         self.balance = balance
         self.needed = needed
-        self.missing = needed - balance
-        self.message = (
-            f"Your balance is {balance}, {self.missing} short of {needed}. "
-            f"Top up at least {self.missing} to continue."
-        )
-        super().__init__(self.message)
+        self.missing = missing
 
 
 def balance(session: Session, user_id: int) -> Money:

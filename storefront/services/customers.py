@@ -3,7 +3,7 @@ from sqlalchemy.orm import Session
 
 from storefront.db import transaction
 from storefront.models import StripeCustomer, User
-from storefront.payments import stripe_gateway
+from storefront import stripe_gateway
 
 
 def customer_id_for(session: Session, user: User) -> str:

@@ -17,8 +17,8 @@ from storefront.models import CardPayment, ProcessedStripeEvent, Rental, StripeC
 from storefront.models import credits as ledger_kinds
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
-from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError
+from storefront import stripe_gateway
+from storefront.stripe_gateway import PaymentError
 from storefront.services import credits, outbox, subscriptions
 from storefront.services.customers import customer_id_for
 

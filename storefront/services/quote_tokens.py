@@ -11,29 +11,38 @@ from datetime import date
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from pricing import Catalog, Money, Quote
+from storefront.problems import StorefrontError
 from storefront.services.quotes import QuoteRequest, quote_for
 
 TOKEN_SALT = "checkout-quote"
 TOKEN_MAX_AGE_SECONDS = 60 * 60
 
 
-class QuoteExpired(Exception):
+class QuoteExpired(StorefrontError):
     """The token is too old, or not one of ours: the customer starts the choice again."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    title = "Price no longer valid"
 
 
-class QuoteChanged(Exception):
+class QuoteChanged(StorefrontError):
+    """The price moved since the customer saw it: nothing is charged, the new quote is shown."""
+
+    title = "Price changed"
+    slug = "price-changed"
+
     def __init__(self, seen_total: Money, quote: Quote):
+        super().__init__(f"The price changed from {seen_total} to {quote.total} since you saw it. "
+                         "Please check the new price and confirm again.", quote=quote)
         self.seen_total = seen_total
         self.quote = quote
-        self.message = (
-            f"The price changed from {seen_total} to {quote.total} since you saw it. "
-            "Please check the new price and confirm again."
-        )
-        super().__init__(self.message)
+
+
+def confirm_price(seen_total: Money, quote: Quote) -> Quote:
+    """Charge what was shown: the quote, if its total is the one the customer saw; else
+    QuoteChanged. Every payment a customer confirms (checkout, extend, reserve) comes here."""
+    if quote.total != seen_total:
+        raise QuoteChanged(seen_total, quote)
+    return quote
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,13 @@ class Checkout:
     number_id: int | None
     seen_total: Money
     key: str
+
+    def query(self, with_number: bool = True) -> dict:
+        """The buy wizard's query string for this choice: to show it again."""
+        values = {"country": self.request.country, "kind": self.request.kind, "tier_months": self.request.tier_months,
+                  "months": self.request.months, "billing": self.request.billing,
+                  "number": self.number_id if with_number else None}
+        return {key: value for key, value in values.items() if value is not None}
 
 
 def issue_token(secret_key: str, request: QuoteRequest, quote: Quote, number_id: int | None) -> str:
@@ -75,7 +91,4 @@ def confirm_quote(catalog: Catalog, checkout: Checkout, today: date) -> Quote:
     """The quote to charge: the one the customer saw, if the catalog still prices it the same
     on the day of paying (a subscription's first month is prorated from that day)."""
     request = replace(checkout.request, start=today) if checkout.request.start else checkout.request
-    quote = quote_for(catalog, request)
-    if quote.total != checkout.seen_total:
-        raise QuoteChanged(checkout.seen_total, quote)
-    return quote
+    return confirm_price(checkout.seen_total, quote_for(catalog, request))

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pricing import (
     TIERS,
     Catalog,
+    check_tier,
     FieldError,
     InvalidMonths,
     InvalidTier,
@@ -17,6 +18,7 @@ from pricing import (
     short_term_prepaid,
     subscription_first_charge,
 )
+from storefront.problems import InvalidRequest
 
 KINDS = ("short", "long")
 BILLINGS = ("prepaid", "subscription")
@@ -25,12 +27,10 @@ LANDING_SHORT_TERM_MONTHS = (1, 3, 6, 12)
 DEFAULT_TIER = TIERS[0]
 
 
-class InvalidQuoteRequest(Exception):
+class InvalidQuoteRequest(InvalidRequest):
     """The request names no valid quote; `errors` says which field is wrong and why."""
 
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(f"{error.field}: {error.message}" for error in errors))
-        self.errors = errors
+    title = "Invalid quote request"
 
 
 @dataclass(frozen=True)
@@ -43,31 +43,78 @@ class QuoteRequest:
     start: date | None = None
 
 
-def _whole_number(args: Mapping[str, str], field: str, errors: list[FieldError]) -> int | None:
-    raw = (args.get(field) or "").strip()
-    if not raw:
+# Ids and counts are 32-bit in the database; anything larger names nothing.
+LARGEST_WHOLE = 2**31 - 1
+
+
+def _text(args: Mapping[str, object], field: str) -> str:
+    value = args.get(field)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def whole_number(value: object, field: str) -> int | None:
+    """A whole number from a query/form string or a JSON number; None when absent or empty.
+    Raises InvalidRequest naming `field`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidRequest([FieldError(field, "must be a whole number")])
     try:
-        return int(raw)
+        number = int(value.strip()) if isinstance(value, str) else value
     except ValueError:
-        errors.append(FieldError(field, f"must be a whole number, not '{raw}'"))
+        raise InvalidRequest([FieldError(field, f"must be a whole number, not '{value.strip()}'")]) from None
+    if not -LARGEST_WHOLE <= number <= LARGEST_WHOLE:
+        raise InvalidRequest([FieldError(field, "is far too large")])
+    return number
+
+
+def _whole_number(args: Mapping[str, object], field: str, errors: list[FieldError]) -> int | None:
+    try:
+        return whole_number(args.get(field), field)
+    except InvalidRequest as error:
+        errors.extend(error.errors)
         return None
 
 
-def parse_quote_request(args: Mapping[str, str], today: date) -> QuoteRequest:
-    """Read a quote request from query or form fields, naming every bad field."""
+def parse_tier(value: object, default: int | None = None) -> int:
+    """The long-term tier a customer chose (a form string or a JSON number): 3, 6, 9 or 12.
+
+    Absent (None) gives `default`; anything else that is not a tier — empty, `0`, `abc`,
+    `5` — is refused with the one message naming the allowed tiers, on every surface.
+    """
+    if value is None and default is not None:
+        return default
+    raw = value.strip() if isinstance(value, str) else value
+    try:
+        return check_tier(int(raw) if isinstance(raw, str) and raw.lstrip("-").isdigit() else raw)
+    except InvalidTier as error:
+        raise InvalidQuoteRequest([FieldError("tier_months", error.message)]) from error
+
+
+def parse_quote_request(args: Mapping[str, object], today: date, tier_required: bool = False) -> QuoteRequest:
+    """Read a quote request from query or form fields (strings) or a JSON body, naming every
+    bad field. A long-term request without a tier is the default bundle unless `tier_required`."""
     errors: list[FieldError] = []
-    country = (args.get("country") or "").strip().upper()
+    country = _text(args, "country").upper()
     if not country:
         errors.append(FieldError("country", "is required (an ISO country code such as DE)"))
-    kind = (args.get("kind") or "").strip()
+    kind = _text(args, "kind")
     if kind not in KINDS:
         errors.append(FieldError("kind", "must be 'short' or 'long'"))
     months = _whole_number(args, "months", errors)
-    tier_months = _whole_number(args, "tier_months", errors)
-    billing = (args.get("billing") or "").strip() or None
+    tier_months = None
+    raw_tier = args.get("tier_months")
+    raw_tier = None if isinstance(raw_tier, str) and not raw_tier.strip() else raw_tier  # `?tier_months=` is absent
+    if kind == "long":
+        try:
+            tier_months = parse_tier(raw_tier, None if tier_required else DEFAULT_TIER)
+        except InvalidQuoteRequest as error:
+            errors.extend(error.errors)
+    else:
+        _whole_number(args, "tier_months", errors)
+    billing = _text(args, "billing") or None
     start = today
-    raw_start = (args.get("start") or "").strip()
+    raw_start = _text(args, "start")
     if raw_start:
         try:
             start = date.fromisoformat(raw_start)
@@ -75,8 +122,6 @@ def parse_quote_request(args: Mapping[str, str], today: date) -> QuoteRequest:
             errors.append(FieldError("start", f"must be a date as YYYY-MM-DD, not '{raw_start}'"))
 
     if kind == "long":
-        if tier_months is None and not any(e.field == "tier_months" for e in errors):
-            tier_months = DEFAULT_TIER
         if billing not in (None, "prepaid"):
             errors.append(
                 FieldError("billing", "long-term numbers are prepaid; subscriptions are short-term only")
@@ -107,6 +152,23 @@ def quote_for(catalog: Catalog, request: QuoteRequest) -> Quote:
         raise InvalidQuoteRequest([FieldError("tier_months", error.message)]) from error
     except InvalidMonths as error:
         raise InvalidQuoteRequest([FieldError("months", error.message)]) from error
+
+
+def quote_json(quote: Quote) -> dict:
+    body = {"currency": quote.total.currency, "country": quote.country, "kind": quote.kind}
+    if quote.kind == "long":
+        body["tier_months"] = quote.tier_months
+    else:
+        body["months"] = quote.months
+        body["billing"] = quote.billing
+    body["lines"] = [
+        {"code": line.code, "label": line.label, "amount": line.amount.as_string()}
+        for line in quote.lines
+    ]
+    body["total"] = quote.total.as_string()
+    if quote.effective_monthly is not None:
+        body["effective_monthly"] = quote.effective_monthly.as_string()
+    return body
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hardware import lifecycle
 from hardware.models import InventoryEvent
@@ -23,11 +23,13 @@ from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE, REFUND
-from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError
+from storefront import stripe_gateway
+from storefront.stripe_gateway import PaymentError
 from storefront.services import credits
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
+from storefront.services.quote_tokens import confirm_price
+from storefront.problems import StorefrontError
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
 RETURNS_LOOKBACK = timedelta(days=90)
@@ -39,19 +41,8 @@ PRICING_MODEL_NAMES = {
 }
 
 
-class RentalError(Exception):
-    """Something the customer asked cannot be done; `message` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class ExtendPriceChanged(RentalError):
-    def __init__(self, seen: Money, quote: Quote):
-        super().__init__(f"The price changed from {seen} to {quote.total} since you saw it. "
-                         "Please check the new price and confirm again.")
-        self.quote = quote
+class RentalError(StorefrontError):
+    """Something the customer asked of a number or reservation cannot be done; `message` says why."""
 
 
 def now_utc() -> datetime:
@@ -62,6 +53,7 @@ def rentals_of(session: Session, user: User) -> list[Rental]:
     """The customer's numbers, current first, then those that ended."""
     rentals = session.scalars(select(Rental).where(Rental.user_id == user.id,
                                                    Rental.status != states.PENDING_PAYMENT)
+                              .options(selectinload(Rental.number))
                               .order_by(Rental.started_at.desc(), Rental.id.desc())).all()
     return sorted(rentals, key=lambda rental: not is_current(rental))
 
@@ -112,7 +104,7 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
            now: datetime | None = None) -> Rental:
     """Pay a new bundle from credits and push paid-through on by its months.
 
-    The charge is the total the customer saw, or nothing (ExtendPriceChanged); the same
+    The charge is the total the customer saw, or nothing (QuoteChanged); the same
     `key` twice extends once. A legacy number becomes a bundle number for good.
     """
     now = now or now_utc()
@@ -120,9 +112,7 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
     ledger_key = f"extend:{rental.id}:{key}"
     if credits.entry_with_key(session, ledger_key) is not None:
         return rental
-    quote = extend_quote(session, rental, tier_months, now)
-    if quote.total != seen_total:
-        raise ExtendPriceChanged(seen_total, quote)
+    quote = confirm_price(seen_total, extend_quote(session, rental, tier_months, now))
     with transaction(session):
         credits.book(session, user.id, -quote.total, PURCHASE, ledger_key,
                      f"{rental.number.e164}: extended by {quote.tier_months} months", reference=rental.number.e164)
@@ -186,36 +176,62 @@ class ReturnCheck:
     refund: Quote | None = None
 
 
-def _messages_since(session: Session, rental: Rental) -> int:
-    return session.scalar(select(func.count()).select_from(InventoryEvent).where(
-        InventoryEvent.number_id == rental.number_id,
-        InventoryEvent.kind.in_(("message_sent", "message_received")),
-        InventoryEvent.created_at >= rental.started_at,
-    ))
-
-
 def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(Rental).where(
         Rental.user_id == user_id, Rental.status == states.RETURNED, Rental.ended_at >= now - RETURNS_LOOKBACK,
     ))
 
 
+def _not_returnable(rental: Rental, now: datetime) -> str | None:
+    if rental.kind != "long" or rental.pricing_model != states.BUNDLE or rental.bundle_paid is None:
+        return "Only long-term numbers bought as a bundle can be returned unused."
+    if not is_current(rental):
+        return "This number has already ended."
+    if now - rental.started_at > UNUSED_RETURN_WINDOW:
+        return "Returns are possible within 24 hours of buying; that time has passed."
+    return None
+
+
+def _last_messages(session: Session, rentals: list[Rental]) -> dict[int, datetime]:
+    """The time of the latest message sent or received on each of these rentals' numbers."""
+    return dict(session.execute(
+        select(InventoryEvent.number_id, func.max(InventoryEvent.created_at))
+        .where(InventoryEvent.number_id.in_([rental.number_id for rental in rentals]),
+               InventoryEvent.kind.in_(("message_sent", "message_received")))
+        .group_by(InventoryEvent.number_id)
+    ).all())
+
+
+def return_checks(session: Session, rentals: list[Rental], now: datetime | None = None) -> dict[int, ReturnCheck]:
+    """`return_check` of each rental by id, in a fixed number of queries however many there are."""
+    now = now or now_utc()
+    checks, candidates = {}, []
+    for rental in rentals:
+        reason = _not_returnable(rental, now)
+        if reason:
+            checks[rental.id] = ReturnCheck(False, reason)
+        else:
+            candidates.append(rental)
+    if not candidates:
+        return checks
+    last_messages = _last_messages(session, candidates)
+    prior_returns = {user_id: _prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
+    catalog = current_catalog(session)
+    for rental in candidates:
+        last_message = last_messages.get(rental.number_id)
+        if last_message is not None and last_message >= rental.started_at:
+            checks[rental.id] = ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
+            continue
+        refund = unused_return_refund(catalog, Money(rental.bundle_paid), prior_returns[rental.user_id],
+                                      rental.country_code, rental.tier_months)
+        checks[rental.id] = ReturnCheck(
+            True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.", refund)
+    return checks
+
+
 def return_check(session: Session, rental: Rental, now: datetime | None = None) -> ReturnCheck:
     """Can this number be returned unused, and for how much? The reason says why not."""
-    now = now or now_utc()
-    if rental.kind != "long" or rental.pricing_model != states.BUNDLE or rental.bundle_paid is None:
-        return ReturnCheck(False, "Only long-term numbers bought as a bundle can be returned unused.")
-    if not is_current(rental):
-        return ReturnCheck(False, "This number has already ended.")
-    if now - rental.started_at > UNUSED_RETURN_WINDOW:
-        return ReturnCheck(False, "Returns are possible within 24 hours of buying; that time has passed.")
-    if _messages_since(session, rental):
-        return ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
-    refund = unused_return_refund(current_catalog(session), Money(rental.bundle_paid),
-                                  _prior_returns(session, rental.user_id, now), rental.country_code,
-                                  rental.tier_months)
-    return ReturnCheck(True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
-                       refund)
+    return return_checks(session, [rental], now)[rental.id]
 
 
 def return_unused(session: Session, user: User, rental: Rental, seen_refund: Money,

@@ -21,6 +21,7 @@ from storefront.models.credits import HOLD, HOLD_RELEASE, PURCHASE
 from storefront.services import credits, outbox
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
+from storefront.services.quote_tokens import confirm_price
 from storefront.services.rentals import RentalError
 
 
@@ -58,7 +59,7 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
           now: datetime | None = None) -> Reservation:
     """Hold the bundle's price on credits; the same `key` places one reservation.
 
-    Raises RentalError if the country has stock (buy it instead) or the price moved,
+    Raises RentalError if the country has stock (buy it instead), QuoteChanged if the price moved,
     InsufficientCredits if the credits don't cover the hold.
     """
     earlier = session.scalar(select(Reservation).where(Reservation.key == key))
@@ -68,10 +69,7 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
         current_catalog(session).country_on_sale(country_code)
     except UnknownCountry as error:
         raise RentalError(error.message) from error
-    quote = hold_quote(session, country_code, tier_months)
-    if quote.total != seen_hold:
-        raise RentalError(f"The price changed from {seen_hold} to {quote.total} since you saw it. "
-                          "Please check the new hold and confirm again.")
+    quote = confirm_price(seen_hold, hold_quote(session, country_code, tier_months))
     if in_stock(session, quote.country):
         raise RentalError("Numbers are in stock in this country again: you can buy one straight away.")
     bundle = quote.line("bundle")

@@ -21,11 +21,11 @@ from storefront.db import transaction
 from storefront.models import CardPayment, Rental, User
 from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
-from storefront.payments import stripe_gateway
-from storefront.payments.stripe_gateway import PaymentError, StripeUnavailable
+from storefront import stripe_gateway
+from storefront.stripe_gateway import PaymentError, StripeUnavailable
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
-from storefront.services.quote_tokens import QuoteChanged, QuoteExpired, confirm_quote, read_token
+from storefront.services.quote_tokens import Checkout, QuoteChanged, QuoteExpired, confirm_quote, read_token
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +35,13 @@ UNCONFIRMED_MESSAGE = ("We lost contact with our card processor while taking you
                        "or nothing is charged.")
 
 
-def start_subscription(session: Session, user: User, secret_key: str, token: str,
+def start_subscription(session: Session, user: User, checkout: Checkout, token: str,
                        now: datetime | None = None) -> CardPayment:
-    """The card payment for a subscription checkout; the same checkout gives the same payment.
+    """The card payment for a subscription checkout (read from its signed `token` by the
+    caller, once); the same checkout gives the same payment.
 
-    Raises QuoteExpired, or QuoteChanged when the price moved since the customer saw it.
+    Raises QuoteChanged when the price moved since the customer saw it.
     """
-    checkout = read_token(secret_key, token)
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
@@ -71,6 +71,7 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
         return None
     now = now or datetime.now(timezone.utc)
     try:
+        # Confirmed again on the day of paying: the prorated first month depends on that day.
         checkout = read_token(secret_key, payment.checkout_token)
         quote = confirm_quote(current_catalog(session), checkout, now.date())
     except (QuoteExpired, QuoteChanged) as error:

@@ -62,34 +62,20 @@ def checkout():
     if not form.validate_on_submit():
         abort(400)
     session = db.session()
+    order = None
     try:
         order = read_token(current_app.config["SECRET_KEY"], form.token.data)
-    except QuoteExpired as error:
-        flash(error.message)
-        return redirect(url_for("shop.buy"))
-    query = {"country": order.request.country, "kind": order.request.kind,
-             "tier_months": order.request.tier_months, "months": order.request.months,
-             "billing": order.request.billing, "number": order.number_id}
-    query = {key: value for key, value in query.items() if value is not None}
-    try:
         if order.request.billing == "subscription":
-            payment = start_subscription(session, current_user, current_app.config["SECRET_KEY"], form.token.data)
+            payment = start_subscription(session, current_user, order, form.token.data)
             return redirect(url_for("payments.card_payment", payment_id=payment.id))
         rental = buy_with_credits(session, current_user, order)
-    except QuoteChanged as error:
-        state = wizard_state(session, query, _today())
-        return _review(state, message=error.message, status=409)
-    except OutOfStock as error:
+    except (QuoteChanged, InsufficientCredits) as error:
+        # The review again, with the new price or the amount missing: the customer confirms anew.
+        return _review(wizard_state(session, order.query(), _today()), message=error.message, status=error.status)
+    except (QuoteExpired, OutOfStock, UnknownCountry) as error:
+        # Back to choosing (a stale link, the number just taken, the country retired): nothing is charged.
         flash(error.message)
-        query.pop("number")
-        return redirect(url_for("shop.buy", **query))
-    except UnknownCountry as error:
-        # Retired after the customer saw the price: nothing is charged.
-        flash(error.message)
-        return redirect(url_for("shop.buy"))
-    except InsufficientCredits as error:
-        state = wizard_state(session, query, _today())
-        return _review(state, message=error.message, status=402)
+        return redirect(url_for("shop.buy", **(order.query(with_number=False) if isinstance(error, OutOfStock) else {})))
     return redirect(url_for("shop.bought", rental_id=rental.id))
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.rendering import render
 from storefront.services import catalog_editor
 from storefront.services.catalog_editor import DraftNotSaved

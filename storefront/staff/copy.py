@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.models.copy import FAQ, LANDING
 from storefront.rendering import render
 from storefront.services import copy
@@ -59,7 +59,7 @@ def copy_add_question():
     try:
         block = copy.add_faq_entry(db.session(), current_user, form.question.data or "")
     except copy.CopyInvalid as error:
-        flash(error.errors[0])
+        flash(error.problems[0])
         return redirect(url_for("staff.copy_index"))
     return redirect(url_for("staff.copy_edit", slug=block.slug))
 
@@ -106,7 +106,7 @@ def copy_edit(slug: str):
             try:
                 copy.publish(session, current_user, block, form.title.data or "", form.body.data or "")
             except copy.CopyInvalid as error:
-                errors, status = error.errors, 422
+                errors, status = error.problems, 422
             else:
                 flash("Published: visitors see it now.")
                 return redirect(url_for("staff.copy_edit", slug=slug))
@@ -128,7 +128,7 @@ def copy_roll_back(slug: str, version_id: int):
     try:
         version = copy.roll_back(db.session(), current_user, block, version_id)
     except copy.CopyInvalid as error:
-        flash("Can't roll back: " + " ".join(error.errors))
+        flash("Can't roll back: " + " ".join(error.problems))
     else:
         flash(f"{version.note}: visitors see it now.")
     return redirect(url_for("staff.copy_edit", slug=slug))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from hardware.errors import HardwareError
 from hardware.models import Partner
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.rendering import render
 from storefront.services import operations
 from storefront.services.catalog import current_catalog

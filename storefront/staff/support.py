@@ -8,7 +8,7 @@ from wtforms.widgets import HiddenInput
 
 from pricing import TIERS, PricingError
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.models import Rental
 from storefront.fields import AmountField
 from storefront.rendering import render

@@ -181,3 +181,14 @@ def test_the_ledger_of_the_api_matches_the_web(api, stocked_app):
     with stocked_app.app_context():
         assert len(ledger) == db.session().scalar(select(func.count()).select_from(LedgerEntry))
     assert {entry["kind"] for entry in ledger} == {"adjustment", "purchase"}
+
+
+@pytest.mark.parametrize("tier", [0, "", "abc", "3"])
+def test_the_api_refuses_the_same_tiers_with_the_same_words_as_the_web(api, stocked_app, tier):
+    held = api.post("/numbers", {"country": "DE", "kind": "long", "tier_months": 3}).get_json()
+    refused = api.post(f"/numbers/{held['id']}/extend", {"tier_months": tier})
+    assert refused.status_code == 422
+    (error,) = refused.get_json()["errors"]
+    assert error["field"] == "tier_months"
+    if tier == 0:
+        assert "Long-term bundles come in 3, 6, 9 or 12 months" in error["message"]

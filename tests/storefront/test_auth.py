@@ -4,7 +4,7 @@ from html import unescape
 import pytest
 
 from storefront import db
-from storefront.auth.roles import role_required
+from storefront.roles import role_required
 from storefront.services.accounts import AccountError, create_user
 
 

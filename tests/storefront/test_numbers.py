@@ -1,6 +1,8 @@
 """My numbers: the list, unrent (one or several), auto-renew, extend with loyalty and
 legacy prices, and the unused return within 24 hours."""
 import re
+
+import pytest
 from datetime import datetime, timedelta, timezone
 from html import unescape
 
@@ -181,8 +183,17 @@ def test_a_tier_outside_the_bundles_or_a_garbled_amount_charges_nothing(customer
     client = customers.signed_in(credits="100.00")
     mine = rent(stocked_app, "ada@example.com", "DE")
     five = client.post(f"/numbers/{mine.id}/extend", data={"tier_months": 5, "seen_total": "16.00", "key": "k"})
-    assert five.status_code == 422 and "Bundles are 3, 6, 9, 12 months." in text(five)
+    assert five.status_code == 422 and "Long-term bundles come in 3, 6, 9 or 12 months" in text(five)
     garbled = client.post(f"/numbers/{mine.id}/extend", data={"tier_months": 3, "seen_total": "abc", "key": "k"})
     assert garbled.status_code == 400 and "Nothing was changed" in text(garbled)
     assert client.post(f"/numbers/{mine.id}/return", data={"seen_total": "abc"}).status_code == 400
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"
+
+
+@pytest.mark.parametrize("tier", ["0", "", "abc", "5"])
+def test_extend_refuses_a_tier_of_zero_empty_or_letters_naming_the_tiers_like_the_api(customers, stocked_app, tier):
+    client = customers.signed_in(credits="100.00")
+    mine = rent(stocked_app, "ada@example.com", "DE")
+    refused = client.post(f"/numbers/{mine.id}/extend", data={"tier_months": tier, "seen_total": "16.00", "key": "k"})
+    assert refused.status_code == 422 and "Long-term bundles come in 3, 6, 9 or 12 months" in text(refused)
     assert credits_of(stocked_app, "ada@example.com") == "100.00"

@@ -2,7 +2,7 @@
 is settled from what Stripe actually did (the webhook, or `jobs run` asking Stripe)."""
 from storefront import db
 from storefront.models import CardPayment
-from storefront.payments import stripe_gateway
+from storefront import stripe_gateway
 from storefront.services import payments
 from tests.storefront.test_payments import balance, card_token, customer, post_event, started_top_up  # noqa: F401
 

@@ -2,6 +2,8 @@
 the hold is the bundle price of the day, the queue is served oldest first when an
 operator adds stock, and cancelling gives the whole hold back at once."""
 import re
+
+import pytest
 from html import unescape
 
 from sqlalchemy import select
@@ -154,6 +156,15 @@ def test_a_tier_outside_the_bundles_reserves_nothing(customers, stocked_app):
     client = customers.signed_in(credits="100.00")
     refused = client.post("/reserve", data={"country": "SE", "tier_months": 7, "seen_hold": sweden_hold(stocked_app),
                                             "key": "k"})
-    assert refused.status_code == 422 and "Bundles are 3, 6, 9, 12 months." in text(refused)
+    assert refused.status_code == 422 and "Long-term bundles come in 3, 6, 9 or 12 months" in text(refused)
     assert client.post("/reserve", data={"country": "SE", "tier_months": 3, "seen_hold": "x", "key": "k2"}).status_code == 400
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"
+
+
+@pytest.mark.parametrize("tier", ["0", "", "abc"])
+def test_reserve_refuses_a_tier_of_zero_empty_or_letters_naming_the_tiers_like_the_api(customers, stocked_app, tier):
+    client = customers.signed_in(credits="100.00")
+    refused = client.post("/reserve", data={"country": "SE", "tier_months": tier, "seen_hold": sweden_hold(stocked_app),
+                                            "key": "k"})
+    assert refused.status_code == 422 and "Long-term bundles come in 3, 6, 9 or 12 months" in text(refused)
     assert credits_of(stocked_app, "ada@example.com") == "100.00"

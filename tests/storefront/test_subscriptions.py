@@ -43,7 +43,8 @@ def subscription_checkout(app, user_email: str, when: datetime, country: str = "
                                                                 PhoneNumber.kind == "short",
                                                                 PhoneNumber.state == "available").limit(1))
         token = issue_token(app.config["SECRET_KEY"], request, quote, number_id)
-        payment = subscriptions.start_subscription(session, user, app.config["SECRET_KEY"], token, now=when)
+        checkout = read_token(app.config["SECRET_KEY"], token)
+        payment = subscriptions.start_subscription(session, user, checkout, token, now=when)
         return payment, token
 
 

@@ -9,18 +9,17 @@ from sqlalchemy.orm import Session
 
 from pricing import TIERS, Catalog, CatalogError, FieldError, catalog_to_dict
 from storefront.models import CatalogRevision
+from storefront.problems import StorefrontError
 from storefront.services.catalog import current_catalog, current_revision, validate_catalog
 from storefront.services.catalog_editor.changes import Difference, catalog_differences
 from storefront.services.catalog_editor.form import BLANK_ROWS, COUNTRY_FIELDS, document_from_form
 from storefront.services.catalog_editor.price_preview import CountryPreview, price_preview
 
 
-class DraftNotSaved(Exception):
+class DraftNotSaved(StorefrontError):
     """The draft cannot be saved as it is; the message says why and what to do."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    title = "Draft not saved"
 
 
 @dataclass

@@ -13,22 +13,23 @@ import stripe
 from flask import Flask, current_app
 
 from pricing import Money
+from storefront.problems import PAYMENT_REQUIRED, UNAVAILABLE, StorefrontError
 
 
-class PaymentError(Exception):
+class PaymentError(StorefrontError):
     """A payment did not go through; `message` is for the customer."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    kind = PAYMENT_REQUIRED
+    title = "Payment failed"
 
 
 class CardDeclined(PaymentError):
-    pass
+    title = "Card declined"
 
 
 class StripeUnavailable(PaymentError):
-    pass
+    kind = UNAVAILABLE
+    title = "Card processor unreachable"
 
 
 def to_cents(amount: Money) -> int:

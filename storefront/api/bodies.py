@@ -1,0 +1,59 @@
+"""Reading the JSON body of an API request: each bad field becomes an InvalidRequest
+(422 problem+json naming the field)."""
+import secrets
+
+from flask import g, request
+
+from pricing import FieldError, Money
+from storefront.problems import InvalidRequest
+from storefront.services.quotes import LARGEST_WHOLE, whole_number
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None and request.get_data():
+        raise InvalidRequest([FieldError("body", "must be a JSON object")])
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidRequest([FieldError("body", "must be a JSON object")])
+    return data
+
+
+def whole(data: dict, field: str, required: bool = False) -> int | None:
+    value = data.get(field)
+    if value is None and required:
+        raise InvalidRequest([FieldError(field, "is required")])
+    if isinstance(value, str):  # JSON numbers only: "3" is not a number here
+        raise InvalidRequest([FieldError(field, "must be a whole number")])
+    return whole_number(value, field)
+
+
+def money(data: dict, field: str) -> Money | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return Money.of(value)
+    except (ValueError, ArithmeticError):
+        raise InvalidRequest([FieldError(field, 'must be an amount as a string, like "16.00"')]) from None
+
+
+def country(data: dict, example: str = "DE") -> str:
+    value = data.get("country")
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequest([FieldError("country", f"is required (an ISO country code such as {example})")])
+    return value.strip().upper()
+
+
+def own_id(value: int) -> int | None:
+    """An id from the URL, or None when it is larger than any id can be."""
+    return value if value <= LARGEST_WHOLE else None
+
+
+def purchase_key() -> str:
+    """The purchase's own key: the Idempotency-Key when given (retries find the first result)."""
+    given = request.headers.get("Idempotency-Key", "").strip()
+    return f"api:{g.api_user.id}:{given}" if given else f"api:{secrets.token_urlsafe(16)}"
