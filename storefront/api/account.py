@@ -2,13 +2,13 @@
 reservations and credits. Each route parses JSON, calls the same service function as the
 web page, and answers JSON or problem+json."""
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import g, jsonify, request, url_for
 
 from hardware.errors import OutOfStock
 from pricing import FieldError, InvalidTier, Money, UnknownCountry
-from storefront import db
+from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
 from storefront.api.idempotency import idempotent
@@ -330,5 +330,5 @@ def credits_balance():
     return jsonify({
         "balance": credits.balance(session, g.api_user.id).as_string(),
         "ledger": [entry_json(entry) for entry in credits.ledger(session, g.api_user.id)],
-        "as_of": datetime.now(timezone.utc).isoformat(),
+        "as_of": clock.now().isoformat(),
     })

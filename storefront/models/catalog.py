@@ -1,18 +1,15 @@
 """Catalog tables: countries with their rates, and the pricing tables (SPEC §6)."""
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
+from storefront import clock
 
 MONEY = Numeric(10, 2)
 PERCENT = Numeric(5, 2)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class CountryRow(Base):
@@ -69,7 +66,7 @@ class CatalogRevision(Base):
     __tablename__ = "catalog_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     source: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[dict] = mapped_column(JSON)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

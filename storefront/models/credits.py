@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
-from storefront.models.catalog import utcnow
+from storefront import clock
 
 TOP_UP = "top_up"
 PURCHASE = "purchase"
@@ -29,4 +29,4 @@ class LedgerEntry(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     reference: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

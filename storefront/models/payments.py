@@ -6,7 +6,8 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
-from storefront.models.catalog import MONEY, utcnow
+from storefront import clock
+from storefront.models.catalog import MONEY
 
 TOP_UP = "top_up"
 SUBSCRIPTION_START = "subscription_start"
@@ -39,7 +40,7 @@ class CardPayment(Base):
     checkout_token: Mapped[str | None] = mapped_column(Text)
     checkout_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class StripeCustomer(Base):
@@ -56,4 +57,4 @@ class ProcessedStripeEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     type: Mapped[str] = mapped_column(String(100))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hardware.db import Base, UTCDateTime
 from hardware.models import PhoneNumber
 from storefront.models.accounts import User
-from storefront.models.catalog import MONEY, PERCENT, utcnow
+from storefront import clock
+from storefront.models.catalog import MONEY, PERCENT
 
 # Pricing models (SPEC §2): how the rental is priced when it renews.
 BUNDLE = "bundle"
@@ -38,7 +39,7 @@ class Rental(Base):
     months: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     paid_through: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the purchase charged: the quote's total, and the bundle part of it (refunds).
@@ -51,7 +52,7 @@ class Rental(Base):
     legacy_months: Mapped[int | None] = mapped_column(Integer)
     legacy_discount_percent: Mapped[Decimal | None] = mapped_column(PERCENT)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     user: Mapped[User] = relationship()
     number: Mapped[PhoneNumber] = relationship()

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
 from storefront.models.accounts import User
-from storefront.models.catalog import MONEY, utcnow
+from storefront import clock
+from storefront.models.catalog import MONEY
 
 WAITING = "waiting"
 FULFILLED = "fulfilled"
@@ -28,7 +29,7 @@ class Reservation(Base):
     status: Mapped[str] = mapped_column(String(20), default=WAITING, index=True)
     # The placing request's key: a double submit places one reservation.
     key: Mapped[str] = mapped_column(String(100), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_reason: Mapped[str | None] = mapped_column(String(200))
     rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"))

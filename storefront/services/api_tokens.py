@@ -1,11 +1,12 @@
 """Creating, listing, revoking and checking API tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import ApiToken, User
 
@@ -47,7 +48,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
         if token is None:
             raise TokenError("There is no such token on your account.")
         if token.revoked_at is None:
-            token.revoked_at = datetime.now(timezone.utc)
+            token.revoked_at = clock.now()
     return token
 
 
@@ -57,5 +58,5 @@ def user_for_token(session: Session, plain: str) -> User | None:
         token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
-        token.last_used_at = datetime.now(timezone.utc)
+        token.last_used_at = clock.now()
         return token.user

@@ -1,12 +1,13 @@
 """Demo accounts for development: a customer with credits and numbers (one of them a
 grandfathered legacy number held 13 months), and one account per staff role."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from hardware.allocation import allocate
 from pricing import Money
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental
 from storefront.models.credits import ADJUSTMENT
@@ -22,7 +23,7 @@ DEMO_STAFF = {role: f"{role}@example.com" for role in ("marketing", "admin", "op
 
 def load_demo_accounts(session: Session, now: datetime | None = None) -> list[str]:
     """Create the demo accounts that don't exist yet; returns the e-mails created."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     created = []
     for role, email in DEMO_STAFF.items():
         if active_user_by_email(session, email) is None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pricing import Money
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import CardPayment, ProcessedStripeEvent, Rental, StripeCustomer, User
 from storefront.models import credits as ledger_kinds
@@ -101,7 +102,7 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
     nothing charged. A payment Stripe still can't be asked about waits for the next run.
     Returns how many were settled.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     settled = 0
     waiting = session.scalars(select(CardPayment).where(CardPayment.status == payment_states.UNCONFIRMED)
                               .order_by(CardPayment.id)).all()
@@ -183,7 +184,7 @@ def _payment_intent_succeeded(session: Session, intent) -> None:
     if payment is None:
         return
     if payment.purpose == payment_states.SUBSCRIPTION_START:
-        subscriptions.activate(session, payment, datetime.now(timezone.utc))
+        subscriptions.activate(session, payment, clock.now())
         return
     _book_top_up(session, payment, intent.id, stripe_gateway.from_cents(intent.amount, intent.currency))
 

@@ -1,7 +1,7 @@
 """A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
 and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from pricing import (
     short_term_prepaid,
     unused_return_refund,
 )
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
@@ -54,10 +55,6 @@ class ExtendPriceChanged(RentalError):
         self.quote = quote
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def rentals_of(session: Session, user: User) -> list[Rental]:
     """The customer's numbers, current first, then those that ended."""
     rentals = session.scalars(select(Rental).where(Rental.user_id == user.id,
@@ -84,12 +81,12 @@ def held_months(rental: Rental, now: datetime) -> int:
 def extend_quote(session: Session, rental: Rental, tier_months: int, now: datetime | None = None) -> Quote:
     """Rule 4: a new bundle for this number, with the loyalty discount for the time held."""
     return long_term_extend(current_catalog(session), rental.country_code, tier_months,
-                            held_months(rental, now or now_utc()))
+                            held_months(rental, now or clock.now()))
 
 
 def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -> str:
     """The loyalty percent this number earns on an extend, as shown ("2"), or "" for none."""
-    percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or now_utc()))
+    percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or clock.now()))
     return format(percent.normalize(), "f") if percent else ""
 
 
@@ -115,7 +112,7 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
     The charge is the total the customer saw, or nothing (ExtendPriceChanged); the same
     `key` twice extends once. A legacy number becomes a bundle number for good.
     """
-    now = now or now_utc()
+    now = now or clock.now()
     _check_extendable(rental)
     ledger_key = f"extend:{rental.id}:{key}"
     if credits.entry_with_key(session, ledger_key) is not None:
@@ -142,7 +139,7 @@ def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | 
     A subscription is cancelled at Stripe first; the current period is not refunded. If
     Stripe cannot be reached for one number, that number stays rented and the error says so.
     """
-    now = now or now_utc()
+    now = now or clock.now()
     rentals = [rental_of(session, user, rental_id) for rental_id in rental_ids]
     if not rental_ids or any(rental is None for rental in rentals):
         raise RentalError("Please pick the numbers to give back.")
@@ -202,7 +199,7 @@ def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
 
 def return_check(session: Session, rental: Rental, now: datetime | None = None) -> ReturnCheck:
     """Can this number be returned unused, and for how much? The reason says why not."""
-    now = now or now_utc()
+    now = now or clock.now()
     if rental.kind != "long" or rental.pricing_model != states.BUNDLE or rental.bundle_paid is None:
         return ReturnCheck(False, "Only long-term numbers bought as a bundle can be returned unused.")
     if not is_current(rental):
@@ -221,7 +218,7 @@ def return_check(session: Session, rental: Rental, now: datetime | None = None) 
 def return_unused(session: Session, user: User, rental: Rental, seen_refund: Money,
                   now: datetime | None = None) -> Money:
     """Refund the bundle (minus the return fee) to credits; the number is free again at once."""
-    now = now or now_utc()
+    now = now or clock.now()
     check = return_check(session, rental, now)
     if not check.eligible:
         raise RentalError(check.reason)
@@ -251,7 +248,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
               now: datetime | None = None) -> Rental:
     """Support gives a cooling-off number back to its former holder, charged from their credits
     as a new purchase. Raises RentalError or InsufficientCredits; charges nothing then."""
-    now = now or now_utc()
+    now = now or clock.now()
     if rental.number.state != lifecycle.COOLING_OFF or rental.status not in (states.ENDED,):
         raise RentalError(f"{rental.number.e164} is not waiting for its former holder any more.")
     newer = session.scalar(select(func.count()).select_from(Rental).where(

@@ -17,6 +17,7 @@ from hardware import lifecycle
 from hardware.allocation import allocate
 from hardware.errors import OutOfStock
 from pricing import first_renewal
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import CardPayment, Rental, User
 from storefront.models import payments as payment_states
@@ -45,7 +46,7 @@ def start_subscription(session: Session, user: User, secret_key: str, token: str
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
-    quote = confirm_quote(current_catalog(session), checkout, (now or datetime.now(timezone.utc)).date())
+    quote = confirm_quote(current_catalog(session), checkout, (now or clock.now()).date())
     try:
         with transaction(session):
             payment = CardPayment(user_id=user.id, purpose=payment_states.SUBSCRIPTION_START,
@@ -69,7 +70,7 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
     (the payment then says why, and nothing is charged or rented)."""
     if payment.status != payment_states.STARTED:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     try:
         checkout = read_token(secret_key, payment.checkout_token)
         quote = confirm_quote(current_catalog(session), checkout, now.date())
@@ -159,7 +160,7 @@ def undo_subscription_start(session: Session, payment: CardPayment, subscription
             log.error("could not cancel subscription %s after a failed first charge", subscription_id)
     rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
-        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, datetime.now(timezone.utc),
+        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, clock.now(),
                        "first payment failed")
         payment.rental_id = None
         session.flush()

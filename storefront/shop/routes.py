@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -7,7 +7,7 @@ from wtforms import HiddenField
 
 from hardware.errors import OutOfStock
 from pricing import UnknownCountry
-from storefront import db
+from storefront import clock, db
 from storefront.models import Rental
 from storefront.rendering import render
 from storefront.services import credits
@@ -24,7 +24,7 @@ class CheckoutForm(FlaskForm):
 
 
 def _today():
-    return datetime.now(timezone.utc).date()
+    return clock.now().date()
 
 
 @bp.get("/buy")
