@@ -1,5 +1,4 @@
 """Operations on the hardware: gateways, SIMs, numbers, stock; and the inventory file."""
-from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import func, select

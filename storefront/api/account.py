@@ -2,7 +2,6 @@
 reservations and credits. Each route parses JSON, calls the same service function as the
 web page, and answers JSON or problem+json."""
 import secrets
-from datetime import datetime
 
 from flask import g, jsonify, request, url_for
 
@@ -76,7 +75,7 @@ def _money(data: dict, field: str) -> Money | None:
     try:
         if not isinstance(value, str):
             raise ValueError
-        return Money.of(value)
+        return Money.eur(value)
     except (ValueError, ArithmeticError):
         raise BadRequest([FieldError(field, 'must be an amount as a string, like "16.00"')]) from None
 
@@ -98,7 +97,7 @@ def rental_json(rental: Rental) -> dict:
         "auto_renew": rental.auto_renew,
         "started_at": rental.started_at.isoformat(),
         "paid_through": rental.paid_through.isoformat(),
-        "charged_total": Money(rental.charged_total).as_string(),
+        "charged_total": rental.charged_total.as_string(),
     }
     if rental.tier_months:
         body["tier_months"] = rental.tier_months
@@ -246,7 +245,7 @@ def reservation_json(reservation: Reservation) -> dict:
         "id": reservation.id,
         "country": reservation.country_code,
         "tier_months": reservation.tier_months,
-        "hold": Money(reservation.hold_amount).as_string(),
+        "hold": reservation.hold_amount.as_string(),
         "status": reservation.status,
         "created_at": reservation.created_at.isoformat(),
     }
@@ -319,7 +318,7 @@ def cancel_reservation(reservation_id: int):
 
 
 def entry_json(entry: LedgerEntry) -> dict:
-    return {"id": entry.id, "kind": entry.kind, "amount": Money(entry.amount).as_string(),
+    return {"id": entry.id, "kind": entry.kind, "amount": entry.amount.as_string(),
             "description": entry.description, "created_at": entry.created_at.isoformat()}
 
 

@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from flask import jsonify, request, url_for
 
 from pricing import CountryRetired, Quote, UnknownCountry, catalog_to_dict

@@ -6,9 +6,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, fals
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
+from pricing import Money
 from storefront import clock
+from storefront.models.types import EUROS
 
-MONEY = Numeric(10, 2)
+MONEY = Numeric(10, 2)  # the bare amount, as the migrations create it
 PERCENT = Numeric(5, 2)
 
 
@@ -17,9 +19,9 @@ class CountryRow(Base):
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    short_term_monthly: Mapped[Decimal] = mapped_column(MONEY)
-    long_term_unit: Mapped[Decimal] = mapped_column(MONEY)
-    setup_fee: Mapped[Decimal] = mapped_column(MONEY)
+    short_term_monthly: Mapped[Money] = mapped_column(EUROS)
+    long_term_unit: Mapped[Money] = mapped_column(EUROS)
+    setup_fee: Mapped[Money] = mapped_column(EUROS)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 

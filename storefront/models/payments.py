@@ -1,13 +1,13 @@
 """Card payments through Stripe, and the Stripe events already handled."""
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
+from pricing import Money
 from storefront import clock
-from storefront.models.catalog import MONEY
+from storefront.models.types import EUROS
 
 TOP_UP = "top_up"
 SUBSCRIPTION_START = "subscription_start"
@@ -29,7 +29,7 @@ class CardPayment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(30))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
+    amount: Mapped[Money] = mapped_column(EUROS)
     status: Mapped[str] = mapped_column(String(20), default=STARTED)
     payment_intent_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(300))

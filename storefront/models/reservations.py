@@ -1,15 +1,15 @@
 """Reservations: a long-term bundle promised in a country without stock, paid by a hold
 on credits at the price of the day, served oldest first when stock arrives."""
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
-from storefront.models.accounts import User
+from pricing import Money
 from storefront import clock
-from storefront.models.catalog import MONEY
+from storefront.models.accounts import User
+from storefront.models.types import EUROS
 
 WAITING = "waiting"
 FULFILLED = "fulfilled"
@@ -24,8 +24,8 @@ class Reservation(Base):
     country_code: Mapped[str] = mapped_column(String(2), index=True)
     tier_months: Mapped[int] = mapped_column(Integer)
     # The price locked by the hold: the bundle and the setup fee as quoted when placed.
-    hold_amount: Mapped[Decimal] = mapped_column(MONEY)
-    bundle_amount: Mapped[Decimal] = mapped_column(MONEY)
+    hold_amount: Mapped[Money] = mapped_column(EUROS)
+    bundle_amount: Mapped[Money] = mapped_column(EUROS)
     status: Mapped[str] = mapped_column(String(20), default=WAITING, index=True)
     # The placing request's key: a double submit places one reservation.
     key: Mapped[str] = mapped_column(String(100), unique=True)

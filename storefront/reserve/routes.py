@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS, CountryRetired, Money, UnknownCountry
+from pricing import TIERS, CountryRetired, UnknownCountry
 from storefront import db
 from storefront.fields import AmountField
 from storefront.rendering import render
@@ -54,7 +54,7 @@ def reserve():
             message, status = error.message, 402 if isinstance(error, InsufficientCredits) else 409
         else:
             flash(f"Reserved: a {placed.tier_months}-month bundle in {country.name}. "
-                  f"{Money(placed.hold_amount)} is held on your credits.")
+                  f"{placed.hold_amount} is held on your credits.")
             return redirect(url_for("reserve.reserve"))
     holds = {months: reservations.hold_quote(session, country.code, months) for months in TIERS} if country else {}
     mine = reservations.reservations_of(session, current_user)
@@ -80,5 +80,5 @@ def cancel(reservation_id: int):
     except RentalError as error:
         flash(error.message)
     else:
-        flash(f"Reservation cancelled: {Money(reservation.hold_amount)} is back in your credits.")
+        flash(f"Reservation cancelled: {reservation.hold_amount} is back in your credits.")
     return redirect(url_for("reserve.reserve"))

@@ -1,7 +1,6 @@
 """Creating, listing, revoking and checking API tokens."""
 import hashlib
 import secrets
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -96,9 +96,9 @@ def import_catalog(
                 CountryRow(
                     code=country.code,
                     name=country.name,
-                    short_term_monthly=country.short_term_monthly.amount,
-                    long_term_unit=country.long_term_unit.amount,
-                    setup_fee=country.setup_fee.amount,
+                    short_term_monthly=country.short_term_monthly,
+                    long_term_unit=country.long_term_unit,
+                    setup_fee=country.setup_fee,
                     retired=country.retired,
                 )
             )
@@ -215,9 +215,9 @@ def _document_from_tables(session: Session) -> dict:
             {
                 "code": row.code,
                 "name": row.name,
-                "short_term_monthly": _text(row.short_term_monthly),
-                "long_term_unit": _text(row.long_term_unit),
-                "setup_fee": _text(row.setup_fee),
+                "short_term_monthly": row.short_term_monthly.as_string(),
+                "long_term_unit": row.long_term_unit.as_string(),
+                "setup_fee": row.setup_fee.as_string(),
                 "retired": row.retired,
             }
             for row in session.scalars(select(CountryRow).order_by(CountryRow.name))

@@ -8,7 +8,6 @@ by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL 
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 

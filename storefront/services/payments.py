@@ -25,13 +25,13 @@ from storefront.services.customers import customer_id_for
 
 log = logging.getLogger(__name__)
 
-MIN_TOP_UP = Money.of("5.00")
-MAX_TOP_UP = Money.of("1000.00")
+MIN_TOP_UP = Money.eur("5.00")
+MAX_TOP_UP = Money.eur("1000.00")
 
 
 def parse_top_up_amount(raw: str | None) -> Money:
     try:
-        amount = Money.of((raw or "").strip().replace(",", "."))
+        amount = Money.eur((raw or "").strip().replace(",", "."))
     except (ValueError, InvalidOperation) as error:
         raise PaymentError(f"Please enter an amount in euros, like 25 or 25.50 (not “{raw}”).") from error
     if amount.amount != amount.amount.quantize(Decimal("0.01")):
@@ -43,7 +43,7 @@ def parse_top_up_amount(raw: str | None) -> Money:
 
 def start_top_up(session: Session, user: User, amount: Money, return_to: str | None = None) -> CardPayment:
     with transaction(session):
-        payment = CardPayment(user_id=user.id, purpose=payment_states.TOP_UP, amount=amount.amount,
+        payment = CardPayment(user_id=user.id, purpose=payment_states.TOP_UP, amount=amount,
                               status=payment_states.STARTED, return_to=return_to)
         session.add(payment)
     return payment
@@ -68,7 +68,7 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
         card_id = stripe_gateway.save_card(customer_id, card_token)
         may_have_charged = True
         charge = stripe_gateway.charge(
-            customer_id, card_id, Money(payment.amount), "Credit top-up",
+            customer_id, card_id, payment.amount, "Credit top-up",
             {"purpose": payment_states.TOP_UP, "payment_id": payment.id, "user_id": user.id},
             idempotency_key=f"card-payment-{payment.id}",
         )
@@ -146,7 +146,7 @@ def _settle_charged(session, payment, rental, charge, subscriptions_made, now) -
     if payment.purpose == payment_states.SUBSCRIPTION_START:
         subscriptions.activate(session, payment, now)
     else:
-        _book_top_up(session, payment, charge.payment_intent_id, Money(payment.amount))
+        _book_top_up(session, payment, charge.payment_intent_id, payment.amount)
 
 
 def handle_event(session: Session, event) -> bool:

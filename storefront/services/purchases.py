@@ -69,8 +69,8 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
                 auto_renew=request.kind == "long",
                 started_at=now,
                 paid_through=add_months(now, quote.tier_months or quote.months),
-                charged_total=quote.total.amount,
-                bundle_paid=bundle.amount.amount if bundle else None,
+                charged_total=quote.total,
+                bundle_paid=bundle.amount if bundle else None,
                 purchase_key=checkout.key,
             )
             session.add(rental)

@@ -94,7 +94,7 @@ def legacy_quote(rental: Rental) -> Quote | None:
     """Rule 6: what a grandfathered number renews at, shown beside the bundle price."""
     if rental.pricing_model != states.LEGACY:
         return None
-    return legacy_renewal(Money(rental.legacy_monthly_rate), rental.legacy_months,
+    return legacy_renewal(rental.legacy_monthly_rate, rental.legacy_months,
                           rental.legacy_discount_percent, rental.country_code)
 
 
@@ -208,7 +208,7 @@ def return_check(session: Session, rental: Rental, now: datetime | None = None) 
         return ReturnCheck(False, "Returns are possible within 24 hours of buying; that time has passed.")
     if _messages_since(session, rental):
         return ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
-    refund = unused_return_refund(current_catalog(session), Money(rental.bundle_paid),
+    refund = unused_return_refund(current_catalog(session), rental.bundle_paid,
                                   _prior_returns(session, rental.user_id, now), rental.country_code,
                                   rental.tier_months)
     return ReturnCheck(True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
@@ -268,7 +268,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
                          kind=rental.kind, pricing_model=states.BUNDLE if rental.kind == "long" else states.SHORT_PREPAID,
                          tier_months=quote.tier_months, months=quote.months, status=states.ACTIVE,
                          auto_renew=rental.kind == "long", started_at=now, paid_through=add_months(now, months),
-                         charged_total=quote.total.amount, bundle_paid=bundle.amount.amount if bundle else None,
+                         charged_total=quote.total, bundle_paid=bundle.amount if bundle else None,
                          purchase_key=f"reinstate-{rental.id}")
         session.add(renewed)
     return renewed

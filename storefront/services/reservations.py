@@ -79,7 +79,7 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
     try:
         with transaction(session):
             reservation = Reservation(user_id=user.id, country_code=quote.country, tier_months=quote.tier_months,
-                                      hold_amount=quote.total.amount, bundle_amount=bundle.amount.amount,
+                                      hold_amount=quote.total, bundle_amount=bundle.amount,
                                       status=states.WAITING, key=key, created_at=now or clock.now())
             session.add(reservation)
             session.flush()
@@ -92,7 +92,7 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
 
 
 def _release(session: Session, reservation: Reservation, now: datetime, reason: str) -> None:
-    credits.book(session, reservation.user_id, Money(reservation.hold_amount), HOLD_RELEASE,
+    credits.book(session, reservation.user_id, reservation.hold_amount, HOLD_RELEASE,
                  f"hold-release:{reservation.id}", f"Hold released: {reason}",
                  reference=f"reservation {reservation.id}")
     reservation.status = states.CANCELLED
@@ -140,7 +140,7 @@ def fulfil_waiting(session: Session, country_code: str | None = None, now: datet
 
 
 def _start_rental(session: Session, reservation: Reservation, number, now: datetime) -> None:
-    hold = Money(reservation.hold_amount)
+    hold = reservation.hold_amount
     credits.book(session, reservation.user_id, hold, HOLD_RELEASE, f"hold-release:{reservation.id}",
                  "Hold released: your reserved number arrived", reference=f"reservation {reservation.id}")
     credits.book(session, reservation.user_id, -hold, PURCHASE, f"purchase:reservation-{reservation.id}",

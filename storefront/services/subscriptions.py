@@ -50,7 +50,7 @@ def start_subscription(session: Session, user: User, secret_key: str, token: str
     try:
         with transaction(session):
             payment = CardPayment(user_id=user.id, purpose=payment_states.SUBSCRIPTION_START,
-                                  amount=quote.total.amount, status=payment_states.STARTED,
+                                  amount=quote.total, status=payment_states.STARTED,
                                   checkout_token=token, checkout_key=checkout.key)
             session.add(payment)
     except IntegrityError:
@@ -85,7 +85,7 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
             rental = Rental(
                 user_id=user.id, number_id=number.id, country_code=request.country, kind=request.kind,
                 pricing_model=rental_states.SUBSCRIPTION, months=1, status=rental_states.PENDING_PAYMENT,
-                auto_renew=True, started_at=now, paid_through=renewal, charged_total=quote.total.amount,
+                auto_renew=True, started_at=now, paid_through=renewal, charged_total=quote.total,
                 purchase_key=checkout.key,
             )
             session.add(rental)

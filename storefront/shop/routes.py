@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
