@@ -5,12 +5,12 @@ on PostgreSQL a concurrent claim of the same row waits for the first transaction
 then finds the row taken (rowcount 0); SQLite serialises writers. The caller's
 transaction commits the claim together with the rental it is for.
 """
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hardware import lifecycle
+from hardware import clock, lifecycle
 from hardware.errors import ForbiddenTransition, OutOfStock
 from hardware.inventory import in_stock_query
 from hardware.models import InventoryEvent, PhoneNumber
@@ -36,7 +36,7 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
     """
     if to_state not in lifecycle.ALLOWED[lifecycle.AVAILABLE]:
         raise ForbiddenTransition(f"An available number cannot become {to_state}.")
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     query = in_stock_query(country_code, kind).with_only_columns(PhoneNumber.id).order_by(PhoneNumber.id)
     if number_id is not None:
         candidates = session.scalars(query.where(PhoneNumber.id == number_id)).all()

@@ -1,11 +1,10 @@
 """Operations on the hardware: gateways, SIMs, numbers, stock; and the inventory file."""
-from datetime import datetime, timezone
 from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hardware import lifecycle
+from hardware import clock, lifecycle
 from hardware.errors import (
     AlreadyExists,
     HardwareError,
@@ -21,10 +20,6 @@ from hardware.models import KINDS, LONG, SHORT, Gateway, InventoryEvent, Partner
 from hardware.validation import check_iccid, parse_e164
 
 MAX_SLOTS = 512
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def gateway_named(session: Session, name: str) -> Gateway:
@@ -71,7 +66,7 @@ def insert_sim(session: Session, gateway_name: str, position: int, iccid: str) -
     sim.slot = slot
     session.flush()
     if sim.number is not None and gateway.online:
-        lifecycle.back_in_service(session, sim.number, _now(), f"SIM inserted into {gateway.name}")
+        lifecycle.back_in_service(session, sim.number, clock.now(), f"SIM inserted into {gateway.name}")
     return sim
 
 
@@ -83,7 +78,7 @@ def pull_sim(session: Session, iccid: str) -> Sim:
     sim.slot = None
     session.flush()
     if sim.number is not None:
-        lifecycle.take_out_of_service(session, sim.number, _now(), "SIM pulled")
+        lifecycle.take_out_of_service(session, sim.number, clock.now(), "SIM pulled")
     return sim
 
 
@@ -132,7 +127,7 @@ def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
     if gateway.online == online:
         return gateway
     gateway.online = online
-    now = _now()
+    now = clock.now()
     session.add(InventoryEvent(kind="gateway_online" if online else "gateway_offline", gateway_id=gateway.id))
     for slot in gateway.slots:
         if slot.sim is not None and slot.sim.number is not None:

@@ -1,18 +1,15 @@
 """Inventory tables: partners, gateways with their slots, SIM cards, phone numbers, events."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hardware import clock
 from hardware.db import Base, UTCDateTime
 
 LONG = "long"
 SHORT = "short"
 KINDS = (LONG, SHORT)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Partner(Base):
@@ -33,7 +30,7 @@ class Gateway(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     country_code: Mapped[str] = mapped_column(String(2))
     online: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="gateway", order_by="Slot.position", cascade="all, delete-orphan"
     )
@@ -78,11 +75,11 @@ class PhoneNumber(Base):
     state: Mapped[str] = mapped_column(String(20), default="available", index=True)
     # Where an out-of-service number goes back to when its gateway or SIM returns.
     state_before_outage: Mapped[str | None] = mapped_column(String(20))
-    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     cooling_off_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     messages_sent: Mapped[int] = mapped_column(Integer, default=0)
     messages_received: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     sim: Mapped[Sim | None] = relationship(back_populates="number")
     partner: Mapped[Partner | None] = relationship()
 
@@ -101,4 +98,4 @@ class InventoryEvent(Base):
     number_id: Mapped[int | None] = mapped_column(ForeignKey("hw_numbers.id"))
     gateway_id: Mapped[int | None] = mapped_column(ForeignKey("hw_gateways.id"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -22,20 +22,28 @@ def _decimal(value) -> Decimal:
 
 @dataclass(frozen=True, order=False)
 class Money:
+    """`Money(amount, currency)`, `Money.of(value, currency)` or `Money.eur(value)`: the
+    currency is always said, never assumed."""
+
     amount: Decimal
-    currency: str = "EUR"
+    currency: str
 
     def __post_init__(self):
         object.__setattr__(self, "amount", _decimal(self.amount))
 
     @classmethod
-    def of(cls, value, currency: str = "EUR") -> "Money":
+    def of(cls, value, currency: str) -> "Money":
         return cls(_decimal(value), currency)
+
+    @classmethod
+    def eur(cls, value) -> "Money":
+        """Euros, from a string or Decimal ("16.00")."""
+        return cls(_decimal(value), "EUR")
 
     parse = of
 
     @classmethod
-    def zero(cls, currency: str = "EUR") -> "Money":
+    def zero(cls, currency: str) -> "Money":
         return cls(Decimal("0"), currency)
 
     def _same_currency(self, other: "Money") -> "Money":

@@ -133,7 +133,7 @@ def credits_adjust_command(email: str, amount: str, reason: str):
         entry = adjust_credits(db.session(), email, amount, reason)
     except (AccountError, InsufficientCredits) as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Booked {entry.amount} EUR for {email}: {reason}.")
+    click.echo(f"Booked {entry.amount.as_string()} EUR for {email}: {reason}.")
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,6 @@ class AmountField(HiddenField):
         self.data = None
         if valuelist and valuelist[0]:
             try:
-                self.data = Money.of(valuelist[0])
+                self.data = Money.eur(valuelist[0])
             except (ValueError, ArithmeticError) as error:
                 raise ValueError("This is not an amount of money.") from error

@@ -1,11 +1,11 @@
 """`flask --app storefront jobs run`: periodic work, idempotent, safe to run every minute."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
 from hardware import lifecycle
-from storefront import db
+from storefront import clock, db
 from storefront.db import transaction
 from storefront.services import outbox, payments, renewals, reservations
 
@@ -37,6 +37,6 @@ def run_jobs(session, now: datetime) -> dict[str, int]:
 @jobs_cli.command("run")
 def run_command():
     """Run every periodic job once."""
-    done = run_jobs(db.session(), datetime.now(timezone.utc))
+    done = run_jobs(db.session(), clock.now())
     for what, count in done.items():
         click.echo(f"{what}: {count}")

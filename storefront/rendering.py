@@ -2,7 +2,6 @@
 from flask import Flask, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
-from pricing import Money
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context):
@@ -21,4 +20,3 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = str
-    app.jinja_env.filters["euros"] = lambda amount: str(Money(amount))

@@ -11,11 +11,22 @@ import pytest
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from storefront import clock as storefront_clock
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
 from tests.database import empty_every_table
 from tools.stripe_standin import LocalStripe
+
+
+@pytest.fixture
+def clock():
+    """The storefront's one clock, frozen at the real now for this test: travel with
+    `clock.set(datetime(..., tzinfo=timezone.utc))` or `clock.advance(days=31)` (caches
+    age too). Module-level, so a live server thread sees the same time. Reset after."""
+    storefront_clock.freeze()
+    yield storefront_clock
+    storefront_clock.reset()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from pricing import TIERS
-from storefront import db
+from storefront import clock, db
 from storefront.account import bp
 from storefront.fields import AmountField
 from storefront.rendering import render
@@ -105,7 +105,7 @@ def extend(rental_id: int):
     quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
     return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
                   legacy=rentals.legacy_quote(rental), message=message,
-                  held=rentals.held_months(rental, rentals.now_utc()),
+                  held=rentals.held_months(rental, clock.now()),
                   loyalty=rentals.loyalty_for(session, rental),
                   balance=credits.balance(session, current_user.id),
                   form=PaymentForm(formdata=None, key=secrets.token_urlsafe(12)))

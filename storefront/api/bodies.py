@@ -36,7 +36,7 @@ def money(data: dict, field: str) -> Money | None:
     try:
         if not isinstance(value, str):
             raise ValueError
-        return Money.of(value)
+        return Money.eur(value)
     except (ValueError, ArithmeticError):
         raise InvalidRequest([FieldError(field, 'must be an amount as a string, like "16.00"')]) from None
 

@@ -1,10 +1,8 @@
 """The token-holder's credits: the balance and the ledger behind it."""
-from datetime import datetime, timezone
 
 from flask import g, jsonify
 
-from pricing import Money
-from storefront import db
+from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
 from storefront.models import LedgerEntry
@@ -12,7 +10,7 @@ from storefront.services import credits
 
 
 def entry_json(entry: LedgerEntry) -> dict:
-    return {"id": entry.id, "kind": entry.kind, "amount": Money(entry.amount).as_string(),
+    return {"id": entry.id, "kind": entry.kind, "amount": entry.amount.as_string(),
             "description": entry.description, "created_at": entry.created_at.isoformat()}
 
 
@@ -23,5 +21,5 @@ def credits_balance():
     return jsonify({
         "balance": credits.balance(session, g.api_user.id).as_string(),
         "ledger": [entry_json(entry) for entry in credits.ledger(session, g.api_user.id)],
-        "as_of": datetime.now(timezone.utc).isoformat(),
+        "as_of": clock.now().isoformat(),
     })

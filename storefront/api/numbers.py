@@ -1,12 +1,11 @@
 """The token-holder's numbers: buy, list, show, extend, unrent, return unused. Each route
 parses the body, calls the same service function as the web page and answers JSON; a
 refusal is a StorefrontError, answered as problem+json by storefront/errors.py."""
-from datetime import datetime, timezone
 
 from flask import g, jsonify, url_for
 
 from pricing import FieldError, Money
-from storefront import db
+from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
 from storefront.api.bodies import body, money, own_id, purchase_key, whole
@@ -32,7 +31,7 @@ def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
         "auto_renew": rental.auto_renew,
         "started_at": rental.started_at.isoformat(),
         "paid_through": rental.paid_through.isoformat(),
-        "charged_total": Money(rental.charged_total).as_string(),
+        "charged_total": rental.charged_total.as_string(),
     }
     if rental.tier_months:
         body_["tier_months"] = rental.tier_months
@@ -80,7 +79,7 @@ def buy_number():
         raise InvalidRequest([FieldError("billing", "the API buys prepaid numbers; monthly subscriptions start on "
                                                     "the web, by card")])
     session = db.session()
-    request_ = parse_quote_request({**data, "billing": None, "start": None}, datetime.now(timezone.utc).date(),
+    request_ = parse_quote_request({**data, "billing": None, "start": None}, clock.today(),
                                    tier_required=True)
     quote = quote_for(current_catalog(session), request_)
     checkout = Checkout(request_, whole(data, "number_id"), money(data, "expected_total") or quote.total,
@@ -125,7 +124,7 @@ def return_number(rental_id: int):
     rental = _own_rental(rental_id)
     session = db.session()
     check = rentals.return_check(session, rental)
-    seen = money(data, "expected_refund") or (check.refund.total if check.refund else Money.of("0.00"))
+    seen = money(data, "expected_refund") or (check.refund.total if check.refund else Money.eur("0.00"))
     refund = rentals.return_unused(session, g.api_user, rental, seen)
     answer = rental_json(rental)
     answer["refunded"] = refund.as_string()

@@ -1,7 +1,6 @@
 """The token-holder's reservations: place, list, show, cancel (same services as /reserve)."""
 from flask import g, jsonify, url_for
 
-from pricing import Money
 from storefront import db
 from storefront.api import bp
 from storefront.api.auth import token_required
@@ -19,7 +18,7 @@ def reservation_json(reservation: Reservation, position: int | None = None) -> d
         "id": reservation.id,
         "country": reservation.country_code,
         "tier_months": reservation.tier_months,
-        "hold": Money(reservation.hold_amount).as_string(),
+        "hold": reservation.hold_amount.as_string(),
         "status": reservation.status,
         "created_at": reservation.created_at.isoformat(),
     }

@@ -1,9 +1,7 @@
-from datetime import datetime, timezone
-
 from flask import jsonify, request, url_for
 
 from pricing import catalog_to_dict
-from storefront import db
+from storefront import clock, db
 from storefront.api import bp
 from storefront.api.openapi import openapi_document
 from storefront.services.catalog import catalog_for_display
@@ -18,7 +16,7 @@ def catalog():
 
 @bp.get("/quote")
 def quote():
-    today = datetime.now(timezone.utc).date()
+    today = clock.today()
     quote_request = parse_quote_request(request.args, today)
     return jsonify(quote_json(quote_for(catalog_for_display(db.session()), quote_request)))
 

@@ -1,18 +1,17 @@
 """Catalog tables: countries with their rates, and the pricing tables (SPEC §6)."""
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
+from pricing import Money
+from storefront import clock
+from storefront.models.types import EUROS
 
-MONEY = Numeric(10, 2)
+MONEY = Numeric(10, 2)  # the bare amount, as the migrations create it
 PERCENT = Numeric(5, 2)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class CountryRow(Base):
@@ -20,9 +19,9 @@ class CountryRow(Base):
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    short_term_monthly: Mapped[Decimal] = mapped_column(MONEY)
-    long_term_unit: Mapped[Decimal] = mapped_column(MONEY)
-    setup_fee: Mapped[Decimal] = mapped_column(MONEY)
+    short_term_monthly: Mapped[Money] = mapped_column(EUROS)
+    long_term_unit: Mapped[Money] = mapped_column(EUROS)
+    setup_fee: Mapped[Money] = mapped_column(EUROS)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -69,7 +68,7 @@ class CatalogRevision(Base):
     __tablename__ = "catalog_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     source: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[dict] = mapped_column(JSON)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

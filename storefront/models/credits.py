@@ -1,12 +1,13 @@
 """Prepaid credits: an append-only ledger; the balance is the sum of a customer's entries."""
 from datetime import datetime
-from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
-from storefront.models.catalog import utcnow
+from pricing import Money
+from storefront import clock
+from storefront.models.types import MoneyColumn
 
 TOP_UP = "top_up"
 PURCHASE = "purchase"
@@ -24,9 +25,9 @@ class LedgerEntry(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     # Signed: money in is positive, money out negative.
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Money] = mapped_column(MoneyColumn("EUR", precision=12))
     # Every entry that moves money names the one event it books, so it is booked once.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     reference: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -1,12 +1,13 @@
 """Card payments through Stripe, and the Stripe events already handled."""
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
-from storefront.models.catalog import MONEY, utcnow
+from pricing import Money
+from storefront import clock
+from storefront.models.types import EUROS
 
 TOP_UP = "top_up"
 SUBSCRIPTION_START = "subscription_start"
@@ -28,7 +29,7 @@ class CardPayment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(30))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
+    amount: Mapped[Money] = mapped_column(EUROS)
     status: Mapped[str] = mapped_column(String(20), default=STARTED)
     payment_intent_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(300))
@@ -39,7 +40,7 @@ class CardPayment(Base):
     checkout_token: Mapped[str | None] = mapped_column(Text)
     checkout_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class StripeCustomer(Base):
@@ -56,4 +57,4 @@ class ProcessedStripeEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     type: Mapped[str] = mapped_column(String(100))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

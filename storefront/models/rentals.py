@@ -7,8 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
 from hardware.models import PhoneNumber
+from pricing import Money
+from storefront import clock
 from storefront.models.accounts import User
-from storefront.models.catalog import MONEY, PERCENT, utcnow
+from storefront.models.catalog import PERCENT
+from storefront.models.types import EUROS
 
 # Pricing models (SPEC §2): how the rental is priced when it renews.
 BUNDLE = "bundle"
@@ -38,20 +41,20 @@ class Rental(Base):
     months: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     paid_through: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the purchase charged: the quote's total, and the bundle part of it (refunds).
-    charged_total: Mapped[Decimal] = mapped_column(MONEY)
-    bundle_paid: Mapped[Decimal | None] = mapped_column(MONEY)
+    charged_total: Mapped[Money] = mapped_column(EUROS)
+    bundle_paid: Mapped[Money | None] = mapped_column(EUROS)
     # The checkout's idempotency key: a double submit finds the rental it already made.
     purchase_key: Mapped[str] = mapped_column(String(100), unique=True)
     # Grandfathered numbers (rule 6) keep these until their holder extends.
-    legacy_monthly_rate: Mapped[Decimal | None] = mapped_column(MONEY)
+    legacy_monthly_rate: Mapped[Money | None] = mapped_column(EUROS)
     legacy_months: Mapped[int | None] = mapped_column(Integer)
     legacy_discount_percent: Mapped[Decimal | None] = mapped_column(PERCENT)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     user: Mapped[User] = relationship()
     number: Mapped[PhoneNumber] = relationship()

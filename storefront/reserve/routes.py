@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS, Money, UnknownCountry
+from pricing import TIERS, UnknownCountry
 from storefront import db
 from storefront.fields import AmountField
 from storefront.rendering import render
@@ -48,7 +48,7 @@ def reserve():
             placed = reservations.place(session, current_user, country.code, tier, form.seen_hold.data,
                                         form.key.data)
             flash(f"Reserved: a {placed.tier_months}-month bundle in {country.name}. "
-                  f"{Money(placed.hold_amount)} is held on your credits.")
+                  f"{placed.hold_amount} is held on your credits.")
             return redirect(url_for("reserve.reserve"))
     except (StorefrontError, UnknownCountry) as error:
         # Shown on the form, beside the holds: an unknown country or a refused tier is a 422 here.
@@ -78,5 +78,5 @@ def cancel(reservation_id: int):
     except RentalError as error:
         flash(error.message)
     else:
-        flash(f"Reservation cancelled: {Money(reservation.hold_amount)} is back in your credits.")
+        flash(f"Reservation cancelled: {reservation.hold_amount} is back in your credits.")
     return redirect(url_for("reserve.reserve"))

@@ -1,11 +1,11 @@
 """Creating, listing, revoking and checking API tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront import clock
 from storefront.db import transaction
 from storefront.problems import INVALID, StorefrontError
 from storefront.models import ApiToken, User
@@ -46,7 +46,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
         if token is None:
             raise TokenError("There is no such token on your account.")
         if token.revoked_at is None:
-            token.revoked_at = datetime.now(timezone.utc)
+            token.revoked_at = clock.now()
     return token
 
 
@@ -56,5 +56,5 @@ def user_for_token(session: Session, plain: str) -> User | None:
         token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
         if token is None or token.revoked_at is not None or not token.user.is_active:
             return None
-        token.last_used_at = datetime.now(timezone.utc)
+        token.last_used_at = clock.now()
         return token.user

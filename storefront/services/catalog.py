@@ -11,7 +11,6 @@ import in another process is therefore shown within that time (an import in this
 process at once), and a customer who saw an older price is asked again at checkout
 (quote tokens), never charged it.
 """
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from pricing import Catalog, CatalogError, FieldError, catalog_to_dict, parse_catalog
+from storefront import caching, clock
 from storefront.db import transaction
 from storefront.problems import UNAVAILABLE, StorefrontError
 from storefront.models import (
@@ -105,9 +105,9 @@ def import_catalog(
                 CountryRow(
                     code=country.code,
                     name=country.name,
-                    short_term_monthly=country.short_term_monthly.amount,
-                    long_term_unit=country.long_term_unit.amount,
-                    setup_fee=country.setup_fee.amount,
+                    short_term_monthly=country.short_term_monthly,
+                    long_term_unit=country.long_term_unit,
+                    setup_fee=country.setup_fee,
                     retired=country.retired,
                 )
             )
@@ -140,7 +140,7 @@ def import_catalog(
             )
         )
     if has_app_context():
-        current_app.extensions.pop("catalog_cache", None)  # this process sees it at once
+        caching.cache_of(current_app, "catalog").forget()  # this process sees it at once
     return catalog
 
 
@@ -156,7 +156,6 @@ def current_revision(session: Session) -> int | None:
 class _Cached:
     revision: int
     catalog: Catalog
-    checked_at: float  # time.monotonic() when the database last confirmed `revision`
 
 
 def current_catalog(session: Session, max_age: float = 0.0) -> Catalog:
@@ -166,26 +165,25 @@ def current_catalog(session: Session, max_age: float = 0.0) -> Catalog:
     it less than `max_age` seconds ago (0, the default: always read it; charges must).
     The cache lives on the app, so each process (and each test's app) has its own.
     """
-    cached: _Cached | None = current_app.extensions.get("catalog_cache")
-    if cached is not None and max_age > 0 and time.monotonic() - cached.checked_at < max_age:
+    cache = caching.cache_of(current_app, "catalog")
+    cached: _Cached | None = cache.get("current", max_age)
+    if cached is not None:
         return cached.catalog
-    checked_at = time.monotonic()
+    checked_at = clock.monotonic()  # the age counts from when the database confirmed it
     revision = current_revision(session)
     if revision is None:
         raise CatalogMissing(CatalogMissing.message)
+    cached = cache.get("current")
     if cached is None or cached.revision != revision:
-        cached = _Cached(revision, parse_catalog(_document_from_tables(session)), checked_at)
-    else:
-        cached = _Cached(revision, cached.catalog, checked_at)
+        cached = _Cached(revision, parse_catalog(_document_from_tables(session)))
     # One object swapped in whole, so a concurrent reader never sees half an update.
-    current_app.extensions["catalog_cache"] = cached
-    return cached.catalog
+    return cache.put("current", cached, stored_at=checked_at).catalog
 
 
 def cached_revision() -> int:
     """The revision of the catalog this process last read (after `current_catalog`): a key
     for anything derived from prices, so it is recomputed when the catalog changes."""
-    return current_app.extensions["catalog_cache"].revision
+    return caching.cache_of(current_app, "catalog").get("current").revision
 
 
 def catalog_for_display(session: Session) -> Catalog:
@@ -226,9 +224,9 @@ def _document_from_tables(session: Session) -> dict:
             {
                 "code": row.code,
                 "name": row.name,
-                "short_term_monthly": _text(row.short_term_monthly),
-                "long_term_unit": _text(row.long_term_unit),
-                "setup_fee": _text(row.setup_fee),
+                "short_term_monthly": row.short_term_monthly.as_string(),
+                "long_term_unit": row.long_term_unit.as_string(),
+                "setup_fee": row.setup_fee.as_string(),
                 "retired": row.retired,
             }
             for row in session.scalars(select(CountryRow).order_by(CountryRow.name))

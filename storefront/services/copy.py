@@ -6,10 +6,8 @@ landing's price table), Markdown is rendered by markdown-it-py, and the HTML is 
 by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL survives.
 """
 import re
-import time
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pricing import Catalog, UnknownCountry
+from storefront import caching, clock
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
 from storefront.models.copy import FAQ, LANDING
@@ -102,15 +101,14 @@ def sanitize(html: str) -> str:
 
 def render_markdown(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]:
     """Sanitized HTML of `markdown` with live prices, and the token errors found."""
-    cache_store = current_app.extensions.setdefault("copy_render_cache", {})
+    rendered = caching.cache_of(current_app, "copy_render", max_entries=RENDER_CACHE_SIZE)
     # Keyed by the catalog revision: a price change renders the copy again.
-    key = (cached_revision(), markdown)
-    if key not in cache_store:
-        if len(cache_store) >= RENDER_CACHE_SIZE:
-            cache_store.clear()
-        expanded, errors = expand_tokens(catalog, markdown)
-        cache_store[key] = (Markup(sanitize(_markdown.render(expanded))), errors)
-    return cache_store[key]
+    return rendered.remember((cached_revision(), markdown), None, lambda: _render(catalog, markdown))
+
+
+def _render(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]:
+    expanded, errors = expand_tokens(catalog, markdown)
+    return Markup(sanitize(_markdown.render(expanded))), errors
 
 
 def problems(catalog: Catalog, title: str, body: str) -> list[str]:
@@ -145,17 +143,15 @@ def _remembered(session: Session, name: str, compute):
     """
     catalog = catalog_for_display(session)
     revision = cached_revision()
-    store = current_app.extensions.setdefault("published_copy", {})
-    kept = store.get(name)
-    if kept and kept[0] == revision and time.monotonic() - kept[1] < current_app.config["COPY_RECHECK_SECONDS"]:
-        return kept[2]
-    value = compute(catalog)
-    store[name] = (revision, time.monotonic(), value)
-    return value
+    published = caching.cache_of(current_app, "published_copy")
+    kept = published.get(name, current_app.config["COPY_RECHECK_SECONDS"])
+    if kept is not None and kept[0] == revision:
+        return kept[1]
+    return published.put(name, (revision, compute(catalog)))[1]
 
 
 def forget_published_copy() -> None:
-    current_app.extensions.pop("published_copy", None)
+    caching.cache_of(current_app, "published_copy").forget()
 
 
 def landing_sections(session: Session) -> dict[str, Rendered]:
@@ -196,7 +192,7 @@ def ensure_blocks(session: Session) -> None:
     """Store the starting copy as version 1 of each block, the first time it is edited."""
     known = set(session.scalars(select(CopyBlock.slug)))
     has_faq = session.scalar(select(func.count()).where(CopyBlock.page == FAQ)) > 0
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     missing = [(LANDING, entry) for entry in default_copy()[LANDING] if entry["slug"] not in known]
     if not has_faq:
         missing += [(FAQ, entry) for entry in default_copy()[FAQ]]
@@ -230,7 +226,7 @@ def publish(session: Session, author: User, block: CopyBlock, title: str, body: 
         raise CopyInvalid(errors)
     with transaction(session):
         version = CopyVersion(block=block, title=title.strip(), body=body, author_id=author.id,
-                              published_at=datetime.now(timezone.utc), note=note)
+                              published_at=clock.now(), note=note)
         session.add(version)
     session.refresh(block)
     forget_published_copy()

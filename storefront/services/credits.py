@@ -6,7 +6,6 @@ row first, so two debits of one customer take turns and the balance never goes
 negative; the unique idempotency key makes a replayed booking a no-op.
 """
 import secrets
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,7 +36,7 @@ class InsufficientCredits(StorefrontError):
 
 def balance(session: Session, user_id: int) -> Money:
     total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.user_id == user_id))
-    return Money(Decimal(total)).rounded_to_cents()
+    return total.rounded_to_cents()
 
 
 def ledger(session: Session, user_id: int, limit: int = 100) -> list[LedgerEntry]:
@@ -67,9 +66,9 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
         return earlier
     if amount.amount < 0:
         available = balance(session, user_id)
-        if available + amount < Money.zero():
+        if available + amount < Money.zero("EUR"):
             raise InsufficientCredits(available, -amount)
-    entry = LedgerEntry(user_id=user_id, kind=kind, amount=amount.rounded_to_cents().amount,
+    entry = LedgerEntry(user_id=user_id, kind=kind, amount=amount.rounded_to_cents(),
                         idempotency_key=idempotency_key, reference=reference, description=description)
     session.add(entry)
     session.flush()
@@ -82,7 +81,7 @@ def adjust_credits(session: Session, email: str, amount: str, reason: str) -> Le
     if user is None:
         raise AccountError(f"There is no account for {email}.")
     try:
-        money = Money.of(amount).rounded_to_cents()
+        money = Money.eur(amount).rounded_to_cents()
     except ValueError as error:
         raise AccountError(f"'{amount}' is not an amount of money.") from error
     with transaction(session):

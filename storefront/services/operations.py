@@ -3,7 +3,6 @@
 `hardware` does the work; this layer owns the transaction so a failed step leaves nothing
 half-done, and is where the storefront reacts to new stock.
 """
-import time
 
 from flask import Flask, current_app
 from sqlalchemy import event, select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hardware import inventory
 from hardware.models import LONG, SHORT, Gateway, Slot
+from storefront import caching, clock
 from storefront.db import transaction
 from storefront.services import reservations
 
@@ -79,13 +79,12 @@ def long_term_stock_for_display(session: Session) -> dict[str, int]:
     checks the number itself.
     """
     max_age = current_app.config.get("STOCK_RECHECK_SECONDS", 0.0)
-    cached = current_app.extensions.get("stock_cache")
-    if cached is not None and max_age > 0 and time.monotonic() - cached[0] < max_age:
-        return dict(cached[1])
-    checked_at = time.monotonic()
-    stock = long_term_stock(session)
-    current_app.extensions["stock_cache"] = (checked_at, stock)  # one tuple, swapped whole
-    return dict(stock)
+    cache = caching.cache_of(current_app, "stock")
+    cached = cache.get(LONG, max_age)
+    if cached is not None:
+        return dict(cached)
+    checked_at = clock.monotonic()
+    return dict(cache.put(LONG, long_term_stock(session), stored_at=checked_at))
 
 
 def init_app(app: Flask) -> None:
@@ -94,7 +93,7 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(app.extensions["database"].sessions, "after_commit")
     def forget_stock(_session):
-        app.extensions.pop("stock_cache", None)
+        caching.cache_of(app, "stock").forget()
 
 
 def short_term_pool(session: Session) -> dict[str, int]:

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from hardware import lifecycle
 from hardware.models import InventoryEvent, Partner, PhoneNumber
-from storefront import mail
+from storefront import clock, mail
 from storefront.db import transaction
-from storefront.models.catalog import utcnow
 from storefront.models.outbox import EMAIL, MAX_ATTEMPTS, PARTNER_WEBHOOK, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ def queue_email(session: Session, to: str, subject: str, body: str, key: str) ->
 
 def queue_partner_event(session: Session, partner_id: int, event_type: str, data: dict, key: str) -> None:
     """Queue a signed webhook to a partner in the caller's transaction; a known key is ignored."""
-    created_at = utcnow()
+    created_at = clock.now()
     payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
     _queue(session, OutboxMessage(kind=PARTNER_WEBHOOK, key=key, recipient=str(partner_id),
                                   payload=payload, created_at=created_at))

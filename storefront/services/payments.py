@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pricing import Money
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import CardPayment, ProcessedStripeEvent, Rental, StripeCustomer, User
 from storefront.models import credits as ledger_kinds
@@ -24,13 +25,13 @@ from storefront.services.customers import customer_id_for
 
 log = logging.getLogger(__name__)
 
-MIN_TOP_UP = Money.of("5.00")
-MAX_TOP_UP = Money.of("1000.00")
+MIN_TOP_UP = Money.eur("5.00")
+MAX_TOP_UP = Money.eur("1000.00")
 
 
 def parse_top_up_amount(raw: str | None) -> Money:
     try:
-        amount = Money.of((raw or "").strip().replace(",", "."))
+        amount = Money.eur((raw or "").strip().replace(",", "."))
     except (ValueError, InvalidOperation) as error:
         raise PaymentError(f"Please enter an amount in euros, like 25 or 25.50 (not “{raw}”).") from error
     if amount.amount != amount.amount.quantize(Decimal("0.01")):
@@ -42,7 +43,7 @@ def parse_top_up_amount(raw: str | None) -> Money:
 
 def start_top_up(session: Session, user: User, amount: Money, return_to: str | None = None) -> CardPayment:
     with transaction(session):
-        payment = CardPayment(user_id=user.id, purpose=payment_states.TOP_UP, amount=amount.amount,
+        payment = CardPayment(user_id=user.id, purpose=payment_states.TOP_UP, amount=amount,
                               status=payment_states.STARTED, return_to=return_to)
         session.add(payment)
     return payment
@@ -67,7 +68,7 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
         card_id = stripe_gateway.save_card(customer_id, card_token)
         may_have_charged = True
         charge = stripe_gateway.charge(
-            customer_id, card_id, Money(payment.amount), "Credit top-up",
+            customer_id, card_id, payment.amount, "Credit top-up",
             {"purpose": payment_states.TOP_UP, "payment_id": payment.id, "user_id": user.id},
             idempotency_key=f"card-payment-{payment.id}",
         )
@@ -101,7 +102,7 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
     nothing charged. A payment Stripe still can't be asked about waits for the next run.
     Returns how many were settled.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     settled = 0
     waiting = session.scalars(select(CardPayment).where(CardPayment.status == payment_states.UNCONFIRMED)
                               .order_by(CardPayment.id)).all()
@@ -145,7 +146,7 @@ def _settle_charged(session, payment, rental, charge, subscriptions_made, now) -
     if payment.purpose == payment_states.SUBSCRIPTION_START:
         subscriptions.activate(session, payment, now)
     else:
-        _book_top_up(session, payment, charge.payment_intent_id, Money(payment.amount))
+        _book_top_up(session, payment, charge.payment_intent_id, payment.amount)
 
 
 def handle_event(session: Session, event) -> bool:
@@ -183,7 +184,7 @@ def _payment_intent_succeeded(session: Session, intent) -> None:
     if payment is None:
         return
     if payment.purpose == payment_states.SUBSCRIPTION_START:
-        subscriptions.activate(session, payment, datetime.now(timezone.utc))
+        subscriptions.activate(session, payment, clock.now())
         return
     _book_top_up(session, payment, intent.id, stripe_gateway.from_cents(intent.amount, intent.currency))
 

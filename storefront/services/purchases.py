@@ -1,7 +1,7 @@
 """Buying a number: one transaction that takes the number, books the payment and starts
 the rental — all three, or none of them."""
 import calendar
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hardware.allocation import allocate
 from hardware.errors import OutOfStock
 from pricing import Quote
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models.credits import PURCHASE
@@ -44,7 +45,7 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
     Raises QuoteChanged (price moved: ask again), OutOfStock (the number was taken),
     InsufficientCredits (top up first). A repeated checkout returns the first rental.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     earlier = rental_for_key(session, checkout.key)
     if earlier is not None:
         return earlier
@@ -68,8 +69,8 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
                 auto_renew=request.kind == "long",
                 started_at=now,
                 paid_through=add_months(now, quote.tier_months or quote.months),
-                charged_total=quote.total.amount,
-                bundle_paid=bundle.amount.amount if bundle else None,
+                charged_total=quote.total,
+                bundle_paid=bundle.amount if bundle else None,
                 purchase_key=checkout.key,
             )
             session.add(rental)

@@ -84,7 +84,7 @@ def read_token(secret_key: str, token: str) -> Checkout:
         raise QuoteExpired("This checkout link is not valid. Please choose your number again.") from error
     fields = dict(payload["request"])
     fields["start"] = date.fromisoformat(fields["start"]) if fields.get("start") else None
-    return Checkout(QuoteRequest(**fields), payload["number_id"], Money.of(payload["total"]), payload["key"])
+    return Checkout(QuoteRequest(**fields), payload["number_id"], Money.eur(payload["total"]), payload["key"])
 
 
 def confirm_quote(catalog: Catalog, checkout: Checkout, today: date) -> Quote:

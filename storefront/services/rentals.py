@@ -1,7 +1,7 @@
 """A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
 and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +19,7 @@ from pricing import (
     short_term_prepaid,
     unused_return_refund,
 )
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
@@ -43,10 +44,6 @@ PRICING_MODEL_NAMES = {
 
 class RentalError(StorefrontError):
     """Something the customer asked of a number or reservation cannot be done; `message` says why."""
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def rentals_of(session: Session, user: User) -> list[Rental]:
@@ -76,12 +73,12 @@ def held_months(rental: Rental, now: datetime) -> int:
 def extend_quote(session: Session, rental: Rental, tier_months: int, now: datetime | None = None) -> Quote:
     """Rule 4: a new bundle for this number, with the loyalty discount for the time held."""
     return long_term_extend(current_catalog(session), rental.country_code, tier_months,
-                            held_months(rental, now or now_utc()))
+                            held_months(rental, now or clock.now()))
 
 
 def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -> str:
     """The loyalty percent this number earns on an extend, as shown ("2"), or "" for none."""
-    percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or now_utc()))
+    percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or clock.now()))
     return format(percent.normalize(), "f") if percent else ""
 
 
@@ -89,7 +86,7 @@ def legacy_quote(rental: Rental) -> Quote | None:
     """Rule 6: what a grandfathered number renews at, shown beside the bundle price."""
     if rental.pricing_model != states.LEGACY:
         return None
-    return legacy_renewal(Money(rental.legacy_monthly_rate), rental.legacy_months,
+    return legacy_renewal(rental.legacy_monthly_rate, rental.legacy_months,
                           rental.legacy_discount_percent, rental.country_code)
 
 
@@ -107,7 +104,7 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
     The charge is the total the customer saw, or nothing (QuoteChanged); the same
     `key` twice extends once. A legacy number becomes a bundle number for good.
     """
-    now = now or now_utc()
+    now = now or clock.now()
     _check_extendable(rental)
     ledger_key = f"extend:{rental.id}:{key}"
     if credits.entry_with_key(session, ledger_key) is not None:
@@ -132,7 +129,7 @@ def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | 
     A subscription is cancelled at Stripe first; the current period is not refunded. If
     Stripe cannot be reached for one number, that number stays rented and the error says so.
     """
-    now = now or now_utc()
+    now = now or clock.now()
     rentals = [rental_of(session, user, rental_id) for rental_id in rental_ids]
     if not rental_ids or any(rental is None for rental in rentals):
         raise RentalError("Please pick the numbers to give back.")
@@ -204,7 +201,7 @@ def _last_messages(session: Session, rentals: list[Rental]) -> dict[int, datetim
 
 def return_checks(session: Session, rentals: list[Rental], now: datetime | None = None) -> dict[int, ReturnCheck]:
     """`return_check` of each rental by id, in a fixed number of queries however many there are."""
-    now = now or now_utc()
+    now = now or clock.now()
     checks, candidates = {}, []
     for rental in rentals:
         reason = _not_returnable(rental, now)
@@ -222,7 +219,7 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
         if last_message is not None and last_message >= rental.started_at:
             checks[rental.id] = ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
             continue
-        refund = unused_return_refund(catalog, Money(rental.bundle_paid), prior_returns[rental.user_id],
+        refund = unused_return_refund(catalog, rental.bundle_paid, prior_returns[rental.user_id],
                                       rental.country_code, rental.tier_months)
         checks[rental.id] = ReturnCheck(
             True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.", refund)
@@ -237,7 +234,7 @@ def return_check(session: Session, rental: Rental, now: datetime | None = None) 
 def return_unused(session: Session, user: User, rental: Rental, seen_refund: Money,
                   now: datetime | None = None) -> Money:
     """Refund the bundle (minus the return fee) to credits; the number is free again at once."""
-    now = now or now_utc()
+    now = now or clock.now()
     check = return_check(session, rental, now)
     if not check.eligible:
         raise RentalError(check.reason)
@@ -267,7 +264,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
               now: datetime | None = None) -> Rental:
     """Support gives a cooling-off number back to its former holder, charged from their credits
     as a new purchase. Raises RentalError or InsufficientCredits; charges nothing then."""
-    now = now or now_utc()
+    now = now or clock.now()
     if rental.number.state != lifecycle.COOLING_OFF or rental.status not in (states.ENDED,):
         raise RentalError(f"{rental.number.e164} is not waiting for its former holder any more.")
     newer = session.scalar(select(func.count()).select_from(Rental).where(
@@ -287,7 +284,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
                          kind=rental.kind, pricing_model=states.BUNDLE if rental.kind == "long" else states.SHORT_PREPAID,
                          tier_months=quote.tier_months, months=quote.months, status=states.ACTIVE,
                          auto_renew=rental.kind == "long", started_at=now, paid_through=add_months(now, months),
-                         charged_total=quote.total.amount, bundle_paid=bundle.amount.amount if bundle else None,
+                         charged_total=quote.total, bundle_paid=bundle.amount if bundle else None,
                          purchase_key=f"reinstate-{rental.id}")
         session.add(renewed)
     return renewed

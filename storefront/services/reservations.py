@@ -2,7 +2,7 @@
 picks a bundle and we hold its price today (bundle + setup fee) on their credits. When
 stock arrives, waiting reservations are served oldest first: the hold becomes the
 purchase and the rental starts. Cancelling releases the whole hold at once."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +13,7 @@ from hardware.errors import OutOfStock
 from hardware.inventory import in_stock_query
 from hardware.models import LONG
 from pricing import Money, Quote, UnknownCountry, reservation_hold
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, Reservation, User
 from storefront.models import rentals as rental_states
@@ -76,8 +77,8 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
     try:
         with transaction(session):
             reservation = Reservation(user_id=user.id, country_code=quote.country, tier_months=quote.tier_months,
-                                      hold_amount=quote.total.amount, bundle_amount=bundle.amount.amount,
-                                      status=states.WAITING, key=key, created_at=now or datetime.now(timezone.utc))
+                                      hold_amount=quote.total, bundle_amount=bundle.amount,
+                                      status=states.WAITING, key=key, created_at=now or clock.now())
             session.add(reservation)
             session.flush()
             credits.book(session, user.id, -quote.total, HOLD, f"hold:{reservation.id}",
@@ -89,7 +90,7 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
 
 
 def _release(session: Session, reservation: Reservation, now: datetime, reason: str) -> None:
-    credits.book(session, reservation.user_id, Money(reservation.hold_amount), HOLD_RELEASE,
+    credits.book(session, reservation.user_id, reservation.hold_amount, HOLD_RELEASE,
                  f"hold-release:{reservation.id}", f"Hold released: {reason}",
                  reference=f"reservation {reservation.id}")
     reservation.status = states.CANCELLED
@@ -104,7 +105,7 @@ def cancel(session: Session, reservation: Reservation, now: datetime | None = No
     with transaction(session):
         session.refresh(reservation, with_for_update=True)
         if reservation.status == states.WAITING:
-            _release(session, reservation, now or datetime.now(timezone.utc), "cancelled by the customer")
+            _release(session, reservation, now or clock.now(), "cancelled by the customer")
 
 
 def fulfil_waiting(session: Session, country_code: str | None = None, now: datetime | None = None) -> int:
@@ -114,7 +115,7 @@ def fulfil_waiting(session: Session, country_code: str | None = None, now: datet
     taken and the rental starts, or nothing happens. A reservation whose customer no
     longer has an active account is cancelled and its hold released.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     query = select(Reservation.id).where(Reservation.status == states.WAITING)
     if country_code:
         query = query.where(Reservation.country_code == country_code)
@@ -137,7 +138,7 @@ def fulfil_waiting(session: Session, country_code: str | None = None, now: datet
 
 
 def _start_rental(session: Session, reservation: Reservation, number, now: datetime) -> None:
-    hold = Money(reservation.hold_amount)
+    hold = reservation.hold_amount
     credits.book(session, reservation.user_id, hold, HOLD_RELEASE, f"hold-release:{reservation.id}",
                  "Hold released: your reserved number arrived", reference=f"reservation {reservation.id}")
     credits.book(session, reservation.user_id, -hold, PURCHASE, f"purchase:reservation-{reservation.id}",

@@ -17,6 +17,7 @@ from hardware import lifecycle
 from hardware.allocation import allocate
 from hardware.errors import OutOfStock
 from pricing import first_renewal
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import CardPayment, Rental, User
 from storefront.models import payments as payment_states
@@ -45,11 +46,11 @@ def start_subscription(session: Session, user: User, checkout: Checkout, token: 
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
-    quote = confirm_quote(current_catalog(session), checkout, (now or datetime.now(timezone.utc)).date())
+    quote = confirm_quote(current_catalog(session), checkout, (now or clock.now()).date())
     try:
         with transaction(session):
             payment = CardPayment(user_id=user.id, purpose=payment_states.SUBSCRIPTION_START,
-                                  amount=quote.total.amount, status=payment_states.STARTED,
+                                  amount=quote.total, status=payment_states.STARTED,
                                   checkout_token=token, checkout_key=checkout.key)
             session.add(payment)
     except IntegrityError:
@@ -69,7 +70,7 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
     (the payment then says why, and nothing is charged or rented)."""
     if payment.status != payment_states.STARTED:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     try:
         # Confirmed again on the day of paying: the prorated first month depends on that day.
         checkout = read_token(secret_key, payment.checkout_token)
@@ -85,7 +86,7 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
             rental = Rental(
                 user_id=user.id, number_id=number.id, country_code=request.country, kind=request.kind,
                 pricing_model=rental_states.SUBSCRIPTION, months=1, status=rental_states.PENDING_PAYMENT,
-                auto_renew=True, started_at=now, paid_through=renewal, charged_total=quote.total.amount,
+                auto_renew=True, started_at=now, paid_through=renewal, charged_total=quote.total,
                 purchase_key=checkout.key,
             )
             session.add(rental)
@@ -160,7 +161,7 @@ def undo_subscription_start(session: Session, payment: CardPayment, subscription
             log.error("could not cancel subscription %s after a failed first charge", subscription_id)
     rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
-        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, datetime.now(timezone.utc),
+        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, clock.now(),
                        "first payment failed")
         payment.rental_id = None
         session.flush()

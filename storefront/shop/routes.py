@@ -1,5 +1,3 @@
-from datetime import datetime, timezone
-
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -7,7 +5,7 @@ from wtforms import HiddenField
 
 from hardware.errors import OutOfStock
 from pricing import UnknownCountry
-from storefront import db
+from storefront import clock, db
 from storefront.models import Rental
 from storefront.rendering import render
 from storefront.services import credits
@@ -24,7 +22,7 @@ class CheckoutForm(FlaskForm):
 
 
 def _today():
-    return datetime.now(timezone.utc).date()
+    return clock.now().date()
 
 
 @bp.get("/buy")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from pricing import Money
 from storefront import db
 from storefront.models import LedgerEntry, Rental
 from storefront.services import operations
@@ -85,9 +86,9 @@ def test_200_buyers_50_numbers_no_double_sale_and_every_ledger_balanced(setup_ap
         for user_id in session.scalars(select(LedgerEntry.user_id).distinct()).all():
             spent = -session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
                 LedgerEntry.user_id == user_id, LedgerEntry.amount < 0))
-            assert spent == paid.get(user_id, Decimal("0"))
+            assert spent == paid.get(user_id, Money.zero("EUR"))
             left = balance(session, user_id).amount
-            assert left == CREDITS - spent and left >= 0
+            assert left == CREDITS - spent.amount and left >= 0
         winners_ids = {rental.user_id for rental in rentals}
         assert session.scalar(select(func.count()).select_from(LedgerEntry).where(
             LedgerEntry.amount < 0)) == NUMBERS

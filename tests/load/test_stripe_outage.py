@@ -106,7 +106,7 @@ def check(app, localstripe, final: bool) -> None:
             if payment.status == "succeeded":
                 assert [rental.status for rental in rentals] == ["active"]
                 assert rentals[0].number.state == "rented"
-                assert charges == [int(payment.amount * 100)]
+                assert charges == [int(payment.amount.amount * 100)]
                 assert [s.id for s in subscriptions] == [rentals[0].stripe_subscription_id]
             elif payment.status == "unconfirmed" and not final:
                 assert [rental.status for rental in rentals] == ["pending_payment"]

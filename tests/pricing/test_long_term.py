@@ -20,13 +20,13 @@ from pricing import (
 
 @pytest.mark.parametrize("tier, total", [(3, "16"), (6, "23"), (9, "29"), (12, "34")])
 def test_a_12_euro_unit_gives_the_published_tier_totals(default_catalog, tier, total):
-    assert bundle_total(default_catalog, "DE", tier) == Money.of(total)
+    assert bundle_total(default_catalog, "DE", tier) == Money.eur(total)
 
 
 def test_bundle_quote_shows_effective_monthly_as_a_comparison(default_catalog):
     quote = long_term_bundle(default_catalog, "DE", 3)
-    assert quote.total == Money.of("16")
-    assert quote.effective_monthly == Money.of("5.33")
+    assert quote.total == Money.eur("16")
+    assert quote.effective_monthly == Money.eur("5.33")
     assert [line.code for line in quote.lines] == ["bundle"]
 
 
@@ -36,8 +36,8 @@ def test_bundle_purchase_adds_the_setup_fee_but_effective_monthly_leaves_it_out(
         ("bundle", "29.00"),
         ("setup_fee", "2.50"),
     ]
-    assert quote.total == Money.of("31.50")
-    assert quote.effective_monthly == Money.of("4.83")
+    assert quote.total == Money.eur("31.50")
+    assert quote.effective_monthly == Money.eur("4.83")
 
 
 @pytest.mark.parametrize("tier", [0, 1, 5, 16, 24, "6", True, None, 6.0])
@@ -57,15 +57,15 @@ def test_loyalty_is_one_percent_per_full_six_months_capped_at_five(default_catal
 def test_extend_after_13_months_takes_2_percent_and_rounds_to_whole_euros(default_catalog):
     quote = long_term_extend(default_catalog, "DE", 12, held_months=13)
     # €34 × 0.98 = 33.32 → €33
-    assert quote.total == Money.of("33")
-    assert quote.line("loyalty_discount").amount == Money.of("-1")
+    assert quote.total == Money.eur("33")
+    assert quote.line("loyalty_discount").amount == Money.eur("-1")
     assert quote.line("setup_fee") is None
 
 
 def test_extend_where_the_discount_rounds_away_shows_no_discount_line(default_catalog):
     # €23 × 0.98 = 22.54 → €23: nothing off, so no line claims a discount.
     quote = long_term_extend(default_catalog, "DE", 6, held_months=13)
-    assert quote.total == Money.of("23")
+    assert quote.total == Money.eur("23")
     assert quote.line("loyalty_discount") is None
 
 
@@ -88,9 +88,9 @@ def test_full_months_held(since, until, months):
 
 
 def test_legacy_renewal_keeps_the_stored_linear_price():
-    quote = legacy_renewal(Money.of("2.00"), 12, Decimal("10"), "DE")
-    assert quote.total == Money.of("21.60")
-    assert quote.line("legacy_renewal").amount == Money.of("21.60")
+    quote = legacy_renewal(Money.eur("2.00"), 12, Decimal("10"), "DE")
+    assert quote.total == Money.eur("21.60")
+    assert quote.line("legacy_renewal").amount == Money.eur("21.60")
     assert "12 months × €2.00 − 10 %" in quote.line("legacy_renewal").label
 
 

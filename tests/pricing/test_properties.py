@@ -39,7 +39,7 @@ def catalogs(draw):
 
 @given(catalogs(), st.sampled_from(TIERS), st.integers(0, 600), st.integers(1, 12), st.dates(date(2024, 1, 1), date(2030, 12, 31)))
 def test_no_quote_is_ever_negative(catalog, tier, held, months, start):
-    zero = Money.zero()
+    zero = Money.zero("EUR")
     assert long_term_bundle(catalog, "DE", tier).total >= zero
     assert long_term_extend(catalog, "DE", tier, held).total >= zero
     assert short_term_prepaid(catalog, "DE", months).total >= zero
@@ -80,9 +80,9 @@ def test_loyalty_never_raises_the_price(catalog, tier, held):
 
 @given(cents("0.01", "500.00"), st.dates(date(2024, 1, 1), date(2030, 12, 31)))
 def test_a_prorated_month_never_exceeds_the_full_fee(fee, start):
-    monthly = Money.of(fee)
+    monthly = Money.eur(fee)
     first = prorated_first_month(monthly, start)
-    assert Money.zero() <= first <= monthly
+    assert Money.zero("EUR") <= first <= monthly
 
 
 @given(catalogs(), st.integers(1, 11))
@@ -92,15 +92,15 @@ def test_one_more_short_term_month_never_costs_less(catalog, months):
 
 @given(catalogs(), cents("0.00", "2000.00"), st.integers(0, 20), st.sampled_from(TIERS))
 def test_a_refund_is_never_negative_nor_above_what_was_paid(catalog, paid, prior, tier):
-    refund = unused_return_refund(catalog, Money.of(paid), prior, "DE", tier).total
-    assert Money.zero() <= refund <= Money.of(paid)
+    refund = unused_return_refund(catalog, Money.eur(paid), prior, "DE", tier).total
+    assert Money.zero("EUR") <= refund <= Money.eur(paid)
 
 
 @given(catalogs())
 def test_quote_totals_are_the_sum_of_their_lines(catalog):
     for tier in TIERS:
         quote = long_term_bundle(catalog, "DE", tier)
-        assert sum((line.amount for line in quote.lines), Money.zero()) == quote.total
+        assert sum((line.amount for line in quote.lines), Money.zero("EUR")) == quote.total
 
 
 @given(catalogs())

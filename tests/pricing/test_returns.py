@@ -8,12 +8,12 @@ from pricing import Money, unused_return_refund
     "prior_returns, refund", [(0, "23.00"), (1, "20.70"), (2, "17.25"), (5, "17.25")]
 )
 def test_refund_is_what_was_paid_less_a_fee_by_recent_returns(default_catalog, prior_returns, refund):
-    quote = unused_return_refund(default_catalog, Money.of("23"), prior_returns, "DE", 6)
-    assert quote.total == Money.of(refund)
+    quote = unused_return_refund(default_catalog, Money.eur("23"), prior_returns, "DE", 6)
+    assert quote.total == Money.eur(refund)
 
 
 def test_refund_lines_name_the_fee(default_catalog):
-    quote = unused_return_refund(default_catalog, Money.of("23"), 1, "DE", 6)
+    quote = unused_return_refund(default_catalog, Money.eur("23"), 1, "DE", 6)
     assert [line.code for line in quote.lines] == ["bundle_paid", "return_fee"]
-    assert quote.line("return_fee").amount == Money.of("-2.30")
+    assert quote.line("return_fee").amount == Money.eur("-2.30")
     assert "10 %" in quote.line("return_fee").label

@@ -27,7 +27,7 @@ def test_volume_discount_table(default_catalog, months, percent):
 )
 def test_prepaid_total_is_rate_times_months_less_the_volume_discount(default_catalog, months, total):
     quote = short_term_prepaid(default_catalog, "DE", months)
-    assert quote.total == Money.of(total)
+    assert quote.total == Money.eur(total)
     assert quote.months == months and quote.billing == "prepaid"
 
 
@@ -35,7 +35,7 @@ def test_prepaid_quote_lines_add_up_and_include_the_setup_fee(default_catalog):
     quote = short_term_prepaid(default_catalog, "FR", 4)
     assert [line.code for line in quote.lines] == ["months", "volume_discount", "setup_fee"]
     assert [line.amount.as_string() for line in quote.lines] == ["16.00", "-0.80", "2.50"]
-    assert quote.total == Money.of("17.70")
+    assert quote.total == Money.eur("17.70")
 
 
 def test_a_zero_setup_fee_is_left_out(default_catalog):
@@ -45,7 +45,7 @@ def test_a_zero_setup_fee_is_left_out(default_catalog):
 def test_discount_rows_come_from_the_catalog_not_the_code(document):
     document["volume_discounts"] = [{"min_months": 2, "percent": "50"}]
     catalog = parse_catalog(document)
-    assert short_term_prepaid(catalog, "DE", 2).total == Money.of("3.00")
+    assert short_term_prepaid(catalog, "DE", 2).total == Money.eur("3.00")
 
 
 @pytest.mark.parametrize("months", [0, 13, -1, "6", True, None])
@@ -66,13 +66,13 @@ def test_months_outside_1_to_12_are_refused_naming_the_range(default_catalog, mo
     ],
 )
 def test_first_month_is_prorated_by_days_left(start, expected):
-    assert prorated_first_month(Money.of("1.00"), start) == Money.of(expected)
+    assert prorated_first_month(Money.eur("1.00"), start) == Money.eur(expected)
 
 
 def test_subscription_first_charge_is_setup_fee_plus_prorated_month(default_catalog):
     quote = subscription_first_charge(default_catalog, "FR", date(2026, 11, 21))
     amounts = {line.code: line.amount.as_string() for line in quote.lines}
     assert amounts == {"setup_fee": "2.50", "proration": "1.33"}  # 4.00 / 30 × 10
-    assert quote.total == Money.of("3.83")
+    assert quote.total == Money.eur("3.83")
     assert quote.billing == "subscription"
     assert "10 of 30 days" in quote.line("proration").label

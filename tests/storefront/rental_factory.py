@@ -1,13 +1,13 @@
 """Rentals made directly (as if bought some time ago), for tests of what comes after."""
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from hardware.allocation import allocate
-from storefront import db
+from storefront import clock, db
 from storefront.models import Rental, User
 from storefront.services.purchases import add_months
 
@@ -26,8 +26,9 @@ def rent(app, email: str, country: str = "DE", kind: str = "long", *, months_ago
     """A rental of `email` started `months_ago` months (or `hours_ago` hours) ago.
 
     `legacy` = (monthly rate, months, discount percent) makes it a grandfathered number.
+    Measured back from the storefront clock, so it agrees with a test's `clock`.
     """
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     started = add_months(now, -months_ago) - timedelta(hours=hours_ago)
     with app.app_context():
         session = db.session()

@@ -4,30 +4,17 @@
 Two apps on one database stand for two server processes (gunicorn workers).
 """
 import json
-import types
 
 import pytest
 
-from storefront.public import page_cache
 from sqlalchemy import event
 
-import storefront.services.catalog as catalog_service
 from storefront.services import operations
 from storefront import create_app, db
 from storefront.cli import DEMO_CATALOG
 from storefront.services.catalog import current_catalog
 
 QUOTE = "/api/v1/quote?country=DE&kind=long&tier_months=3"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1000.0]
-    fake = types.SimpleNamespace(monotonic=lambda: now[0])
-    monkeypatch.setattr(catalog_service, "time", fake)
-    monkeypatch.setattr(operations, "time", fake)
-    monkeypatch.setattr(page_cache, "time", fake)
-    return now
 
 
 @pytest.fixture
@@ -73,9 +60,9 @@ def test_an_import_is_shown_at_once_by_the_process_that_made_it(app, clock, tmp_
 def test_another_process_shows_a_new_catalog_within_the_recheck_time(app, other_process, clock, tmp_path):
     assert total(other_process) == "16.00"
     import_germany_at(app, tmp_path, "15.00")
-    clock[0] += 0.5
+    clock.advance(seconds=0.5)
     assert total(other_process) == "16.00"  # displayed from its cache, at most 1 s old
-    clock[0] += other_process.config["CATALOG_RECHECK_SECONDS"]
+    clock.advance(seconds=other_process.config["CATALOG_RECHECK_SECONDS"])
     assert total(other_process) == "20.00"
 
 
@@ -99,7 +86,7 @@ def test_stock_on_the_landing_page_follows_this_and_other_processes(stocked_app,
     with stocked_app.app_context():
         operations.set_gateway_online(db.session(), "fra-1", False)
     assert "Out of stock" in germany_stock_line(stocked_app)  # its own commit: at once
-    clock[0] += 0.5
+    clock.advance(seconds=0.5)
     assert "8 numbers in stock" in germany_stock_line(other_process)  # cached, at most 1 s old
-    clock[0] += other_process.config["STOCK_RECHECK_SECONDS"]
+    clock.advance(seconds=other_process.config["STOCK_RECHECK_SECONDS"])
     assert "Out of stock" in germany_stock_line(other_process)

@@ -21,7 +21,7 @@ def book(app, user_id, amount, key, kind=TOP_UP):
     with app.app_context():
         session = db.session()
         with db.transaction(session):
-            return credits.book(session, user_id, Money.of(amount), kind, key, "test")
+            return credits.book(session, user_id, Money.eur(amount), kind, key, "test")
 
 
 def balance_of(app, user_id) -> str:
@@ -46,7 +46,7 @@ def test_a_debit_beyond_the_balance_is_refused_and_books_nothing(app, user_id):
     book(app, user_id, "10.00", "top-up:1")
     with pytest.raises(credits.InsufficientCredits) as refused:
         book(app, user_id, "-16.00", "purchase:1", PURCHASE)
-    assert refused.value.missing == Money.of("6.00")
+    assert refused.value.missing == Money.eur("6.00")
     assert balance_of(app, user_id) == "10.00"
 
 
@@ -71,7 +71,7 @@ def test_two_purchases_racing_for_one_balance_cannot_overdraw_it(app, user_id):
             start.wait()
             try:
                 with db.transaction(session):
-                    credits.book(session, user_id, Money.of("-16.00"), PURCHASE, key, "bundle")
+                    credits.book(session, user_id, Money.eur("-16.00"), PURCHASE, key, "bundle")
                 outcomes.append("paid")
             except credits.InsufficientCredits:
                 outcomes.append("insufficient credits")

@@ -295,17 +295,17 @@ def test_a_return_rolled_back_tells_the_partner_nothing(stocked_app):
     assert messages(stocked_app) == []
 
 
-def test_the_jobs_command_tells_the_partner_and_a_second_run_does_nothing(stocked_app, endpoint):
+def test_the_jobs_command_tells_the_partner_and_a_second_run_does_nothing(stocked_app, endpoint, clock):
     partner_endpoint = endpoint()
-    cooled_off_since = datetime.now(timezone.utc) - timedelta(days=31)
     with stocked_app.app_context():
         session = db.session()
         with db.transaction(session):
             session.scalar(select(Partner).where(Partner.name == "Nordic SIM Partners")).notify_url = partner_endpoint.url
             number = number_called(session, PARTNER_NUMBER)
-            lifecycle.move(session, number, lifecycle.RENTED, cooled_off_since, "bought")
-            lifecycle.start_cooling_off(session, number, cooled_off_since)
+            lifecycle.move(session, number, lifecycle.RENTED, clock.now(), "bought")
+            lifecycle.start_cooling_off(session, number, clock.now())
             outbox.queue_email(session, "ada@example.com", "Your number was unrented", "It is gone.", key="unrent:1")
+    clock.advance(days=31)  # the cooling-off is over
     runner = stocked_app.test_cli_runner()
 
     first = runner.invoke(args=["jobs", "run"])

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from pricing import long_term_extend
-from storefront import db
+from storefront import clock, db
 from storefront.jobs import run_jobs
 from storefront.mail import sent_messages
 from storefront.models import Rental
@@ -18,7 +18,7 @@ NOW = datetime.now(timezone.utc)
 
 def jobs(app, now=None) -> dict:
     with app.app_context():
-        return run_jobs(db.session(), now or datetime.now(timezone.utc))
+        return run_jobs(db.session(), now or clock.now())
 
 
 def rental(app, rental_id) -> Rental:
@@ -89,16 +89,17 @@ def test_a_cancelled_subscription_ends_when_its_paid_month_is_over(customers, st
     assert rental(stocked_app, subscribed.id).number.state == "cooling_off"
 
 
-def test_reminders_go_out_7_days_and_1_day_before_when_credits_are_short(customers, stocked_app):
+def test_reminders_go_out_7_days_and_1_day_before_when_credits_are_short(customers, stocked_app, clock):
     customers.signed_in(credits="2.00")
-    soon = rent(stocked_app, "ada@example.com", "DE", paid_through=NOW + timedelta(days=5))
+    soon = rent(stocked_app, "ada@example.com", "DE", paid_through=clock.now() + timedelta(days=5))
     first = jobs(stocked_app)
     assert first["renewal reminders"] == 1
     assert jobs(stocked_app)["renewal reminders"] == 0
     (reminder,) = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "Top up" in m["Subject"]]
     assert reminder["To"] == "ada@example.com" and soon.e164 in reminder["Subject"]
     # A day before, the second reminder.
-    assert jobs(stocked_app, NOW + timedelta(days=4, hours=12))["renewal reminders"] == 1
+    clock.advance(days=4, hours=12)
+    assert jobs(stocked_app)["renewal reminders"] == 1
 
 
 def test_no_reminder_when_credits_cover_the_renewal(customers, stocked_app):

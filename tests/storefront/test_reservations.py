@@ -122,7 +122,7 @@ def test_stock_serves_the_oldest_reservation_first_at_the_locked_price(customers
         first_user = session.scalar(select(User).where(User.email == "first@example.com"))
         rental = session.scalar(select(Rental).where(Rental.user_id == first_user.id))
         assert rental.number.e164 == "+46701234561" and rental.status == "active" and rental.tier_months == 3
-        assert f"{rental.charged_total:.2f}" == locked
+        assert rental.charged_total.as_string() == locked
         assert balance(session, first_user.id).as_string() == f"{100 - float(locked):.2f}"
     assert "Your number arrived" in text(first.get("/reserve"))
     assert "number 1 in line" in text(second.get("/reserve"))

@@ -74,7 +74,7 @@ def test_mid_month_the_card_pays_setup_fee_and_prorated_month_and_stripe_renews_
     stocked_app, subscriber, localstripe
 ):
     payment, _ = subscription_checkout(stocked_app, subscriber, MID_MONTH)
-    assert Decimal(payment.amount) == expected_first_charge(FRANCE, MID_MONTH.date())
+    assert payment.amount.amount == expected_first_charge(FRANCE, MID_MONTH.date())
 
     charge, status, _, rental_id = pay(stocked_app, payment.id, subscriber, card_token(localstripe), MID_MONTH)
     assert status == "succeeded"
@@ -96,7 +96,7 @@ def test_mid_month_the_card_pays_setup_fee_and_prorated_month_and_stripe_renews_
 def test_on_the_1st_the_first_charge_is_a_full_month(stocked_app, subscriber, localstripe):
     first = MID_MONTH.replace(day=1)
     payment, _ = subscription_checkout(stocked_app, subscriber, first)
-    assert Decimal(payment.amount) == Decimal(FRANCE["setup_fee"]) + Decimal(FRANCE["short_term_monthly"])
+    assert payment.amount.amount == Decimal(FRANCE["setup_fee"]) + Decimal(FRANCE["short_term_monthly"])
 
 
 def test_a_declined_card_rents_nothing_and_frees_the_number(stocked_app, subscriber, localstripe):

@@ -23,7 +23,7 @@ def _same(old, new) -> bool:
 
 
 def _money(value) -> str | None:
-    return None if value is None else str(Money.of(str(value)))
+    return None if value is None else str(Money.eur(str(value)))
 
 
 def _percent(value) -> str | None:
