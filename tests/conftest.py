@@ -15,6 +15,7 @@ from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
 from tests.database import empty_every_table
+from tests.helpers import WEBHOOK_SECRET
 from tools.stripe_standin import LocalStripe
 
 
@@ -31,9 +32,6 @@ def database_url(request, tmp_path_factory) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
-
-
-WEBHOOK_SECRET = "whsec_test"
 
 
 @pytest.fixture(scope="session")
