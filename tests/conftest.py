@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -32,6 +33,20 @@ def database_url(request, tmp_path_factory) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 at its lowest cost for the whole run (as the load tests do): hashing and
+    checking passwords work as in production, in a millisecond instead of most of a second."""
+    from storefront.services import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", cheap)
+    patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("no account has this password"))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
