@@ -144,17 +144,36 @@ def customers(stocked_app) -> Customers:
     return Customers(stocked_app)
 
 
+class CurrentApp:
+    """A WSGI app that hands each request to the app of the test running now."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def http_server():
+    """One HTTP server on a free loopback port for the whole run; `live_server` points it
+    at each test's app (starting and stopping a server per test cost half a second each)."""
+    current = CurrentApp()
+    server = make_server("127.0.0.1", 0, current, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, current
+    server.shutdown()
+    thread.join()
+
+
 @pytest.fixture
-def live_server(app):
+def live_server(app, http_server):
     """The test app served over HTTP on a free loopback port; yields its base URL.
 
     CSRF protection is on, as in production: every form a browser test submits (and every
     htmx post) must carry its token.
     """
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, current = http_server
+    current.app = app
     yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
