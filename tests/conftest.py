@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -16,6 +17,7 @@ from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
 from tests.database import empty_every_table
+from tests.helpers import WEBHOOK_SECRET
 from tools.stripe_standin import LocalStripe
 
 
@@ -44,7 +46,18 @@ def database_url(request, tmp_path_factory) -> str:
     return url
 
 
-WEBHOOK_SECRET = "whsec_test"
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 at its lowest cost for the whole run (as the load tests do): hashing and
+    checking passwords work as in production, in a millisecond instead of most of a second."""
+    from storefront.services import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", cheap)
+    patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("no account has this password"))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -142,17 +155,36 @@ def customers(stocked_app) -> Customers:
     return Customers(stocked_app)
 
 
+class CurrentApp:
+    """A WSGI app that hands each request to the app of the test running now."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def http_server():
+    """One HTTP server on a free loopback port for the whole run; `live_server` points it
+    at each test's app (starting and stopping a server per test cost half a second each)."""
+    current = CurrentApp()
+    server = make_server("127.0.0.1", 0, current, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, current
+    server.shutdown()
+    thread.join()
+
+
 @pytest.fixture
-def live_server(app):
+def live_server(app, http_server):
     """The test app served over HTTP on a free loopback port; yields its base URL.
 
     CSRF protection is on, as in production: every form a browser test submits (and every
     htmx post) must carry its token.
     """
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, current = http_server
+    current.app = app
     yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()

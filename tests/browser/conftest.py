@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from tests.browser import pages
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -53,14 +55,10 @@ def sign_in(app, live_server):
     from storefront import db
     from storefront.services.accounts import create_user
 
-    def sign_in_as(page, email: str, roles=("customer",), password: str = "correct horse battery") -> str:
+    def sign_in_as(page, email: str, roles=("customer",), password: str = pages.PASSWORD) -> str:
         with app.app_context():
             create_user(db.session(), email, password, roles)
-        page.goto(live_server + "/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name="Sign out").wait_for()
+        pages.sign_in(page, live_server, email, password)
         return email
 
     return sign_in_as

@@ -5,7 +5,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.test_landing import bundle_totals
+from tests.browser.pages import balance_on_page, bundle_totals, pick_first_number
+from tests.storefront.helpers import give_credits
 
 pytestmark = pytest.mark.browser
 
@@ -16,15 +17,11 @@ def cells(table) -> dict[str, str]:
 
 def customer_reviewing_a_german_bundle(browser, live_server, sign_in, stocked_app):
     """A customer with credits, on the review page of a 3-month German bundle at today's price."""
-    from storefront import db
-    from storefront.services.credits import adjust_credits
-
     customer = browser.new_context().new_page()
     sign_in(customer, "buyer@example.com")
-    with stocked_app.app_context():
-        adjust_credits(db.session(), "buyer@example.com", "50.00", "Test credit")
+    give_credits(stocked_app, "buyer@example.com", "50.00")
     customer.goto(live_server + "/buy?country=DE&kind=long&tier_months=3")
-    customer.locator("input[name=number]").first.check()
+    pick_first_number(customer)
     customer.get_by_role("button", name="Continue to payment").click()
     customer.get_by_role("button", name="Pay €16.00 from credits").wait_for()
     return customer
@@ -65,8 +62,7 @@ def test_an_admin_raises_germanys_unit_sees_old_beside_new_then_saves(page, brow
     customer.get_by_role("button", name="Pay €16.00 from credits").click()
     customer.get_by_text("The price changed from €16.00 to €20.00").wait_for()
     customer.get_by_role("button", name="Pay €20.00 from credits").wait_for()
-    customer.goto(live_server + "/credits")
-    assert customer.get_by_test_id("balance").inner_text() == "€50.00"
+    assert balance_on_page(customer, live_server) == "€50.00"
     customer.context.close()
 
     page.goto(live_server + "/?country=DE")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.storefront.test_copy import germany_bundle
+from tests.storefront.helpers import germany_bundle
 
 pytestmark = pytest.mark.browser
 

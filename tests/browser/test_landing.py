@@ -1,15 +1,9 @@
 """The landing page in a real browser."""
 import pytest
 
+from tests.browser.pages import bundle_totals
+
 pytestmark = pytest.mark.browser
-
-
-def bundle_totals(page) -> dict[str, str]:
-    rows = page.locator("[data-testid=bundle-prices] tbody tr")
-    return {
-        row.get_attribute("data-tier"): row.locator("td").first.inner_text()
-        for row in rows.all()
-    }
 
 
 def test_changing_the_country_updates_the_tier_totals_without_a_page_load(page, live_server):

@@ -7,21 +7,12 @@ import pytest
 from pricing import long_term_extend
 from storefront import db
 from storefront.services.catalog import current_catalog
-from storefront.services.credits import adjust_credits
-from tests.hardware.conftest import with_check_digit
+from tests.browser.pages import add_gateway, balance_on_page, insert_sim, number_row, open_my_numbers
+from tests.helpers import with_check_digit
+from tests.storefront.helpers import give_credits
 from tests.storefront.rental_factory import rent
 
 pytestmark = pytest.mark.browser
-
-
-def give_credits(app, email: str, amount: str) -> None:
-    with app.app_context():
-        adjust_credits(db.session(), email, amount, "Test credit")
-
-
-def balance_on_page(page, live_server) -> str:
-    page.goto(live_server + "/credits")
-    return page.get_by_test_id("balance").inner_text()
 
 
 def test_extend_a_number_held_13_months_at_the_quoted_total(stocked_app, page, live_server, sign_in):
@@ -30,8 +21,8 @@ def test_extend_a_number_held_13_months_at_the_quoted_total(stocked_app, page, l
     held = rent(stocked_app, "loyal@example.com", "DE", months_ago=13, tier_months=3)
     with stocked_app.app_context():
         expected = long_term_extend(current_catalog(db.session()), "DE", 12, 13).total
-    page.goto(live_server + "/numbers")
-    page.locator(f"tr[data-number='{held.e164}']").get_by_role("link", name="Extend").click()
+    open_my_numbers(page, live_server)
+    number_row(page, held.e164).get_by_role("link", name="Extend").click()
     assert "2 % off every bundle" in page.locator(".lead").inner_text()
     page.locator("label.tier[data-tier='12']").click()
     page.locator("[data-code=loyalty_discount]").wait_for()
@@ -57,25 +48,14 @@ def test_reserve_in_sweden_then_an_operator_adds_a_sim_and_it_becomes_a_rental(
 
     operator = browser.new_context().new_page()
     sign_in(operator, "ops@example.com", roles=("operations",))
-    operator.goto(live_server + "/staff/operations")
-    gateway_form = operator.locator("form", has=operator.get_by_role("heading", name="Add a gateway"))
-    gateway_form.get_by_label("Gateway name").fill("sto-1")
-    gateway_form.get_by_label("Country it serves").select_option("SE")
-    gateway_form.get_by_label("SIM slots").fill("8")
-    gateway_form.get_by_role("button", name="Add gateway").click()
-    sim_form = operator.locator("form", has=operator.get_by_role("heading", name="Insert a SIM"))
-    sim_form.get_by_label("Gateway").select_option("sto-1")
-    sim_form.get_by_label("Slot").fill("1")
-    sim_form.get_by_label("ICCID").fill(with_check_digit("894600000000000123"))
-    sim_form.get_by_label("Number on this SIM").fill("+46 70 123 45 67")
-    sim_form.get_by_role("button", name="Insert SIM").click()
-    operator.get_by_text("SIM inserted into slot 1 of sto-1.").wait_for()
+    add_gateway(operator, live_server, "sto-1", "SE", slots=8)
+    insert_sim(operator, "sto-1", 1, with_check_digit("894600000000000123"), "+46 70 123 45 67")
     operator.context.close()
 
     page.reload()
     page.get_by_text("Your number arrived").wait_for()
-    page.goto(live_server + "/numbers")
-    row = page.locator("tr[data-number='+46701234567']")
+    open_my_numbers(page, live_server)
+    row = number_row(page, "+46701234567")
     assert "6-month bundle" in row.inner_text()
     assert page.get_by_text("+46701234567").count() == 1
 
@@ -97,8 +77,8 @@ def test_cancel_a_reservation_and_see_the_credits_back(stocked_app, page, live_s
 def test_return_an_unused_number_within_24_hours(stocked_app, page, live_server, sign_in):
     sign_in(page, "returner@example.com")
     fresh = rent(stocked_app, "returner@example.com", "DE", hours_ago=2, bundle_paid="16.00")
-    page.goto(live_server + "/numbers")
-    page.locator(f"tr[data-number='{fresh.e164}']").get_by_role("link", name="Return unused").click()
+    open_my_numbers(page, live_server)
+    number_row(page, fresh.e164).get_by_role("link", name="Return unused").click()
     page.get_by_role("button", name="Return it and refund €16.00").click()
     page.get_by_text(f"{fresh.e164} is returned and €16.00 is back in your credits.").wait_for()
     assert balance_on_page(page, live_server) == "€16.00"
@@ -109,7 +89,7 @@ def test_give_back_two_numbers_at_once(stocked_app, page, live_server, sign_in):
     first = rent(stocked_app, "bulk@example.com", "DE")
     second = rent(stocked_app, "bulk@example.com", "FR", "short", months=3)
     kept = rent(stocked_app, "bulk@example.com", "DE")
-    page.goto(live_server + "/numbers")
+    open_my_numbers(page, live_server)
     page.get_by_label(f"Select {first.e164}").check()
     page.get_by_label(f"Select {second.e164}").check()
     page.get_by_role("button", name="Give back the selected numbers").click()
@@ -119,5 +99,5 @@ def test_give_back_two_numbers_at_once(stocked_app, page, live_server, sign_in):
     notice.wait_for()
     assert first.e164 in notice.inner_text() and second.e164 in notice.inner_text()
     for given_back in (first, second):
-        assert "Ended" in page.locator(f"tr[data-number='{given_back.e164}']").inner_text()
+        assert "Ended" in number_row(page, given_back.e164).inner_text()
     assert page.get_by_label(f"Select {kept.e164}").is_visible()

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from hardware import inventory
-from hardware.validation import luhn_valid
 from storefront.db import make_engine
 from tests.database import empty_every_table
+from tests.helpers import with_check_digit
 
 
 @pytest.fixture
@@ -22,10 +22,6 @@ def engine(migrated_database):
 def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         yield session
-
-
-def with_check_digit(body: str) -> str:
-    return next(body + digit for digit in "0123456789" if luhn_valid(body + digit))
 
 
 _serials = itertools.count(1)

@@ -12,7 +12,7 @@ from storefront.models import LedgerEntry, Rental
 from storefront.services import operations
 from storefront.services.accounts import create_user
 from storefront.services.credits import adjust_credits, balance
-from tests.load.conftest import PASSWORD, Browser, iccid, notices
+from tests.load.harness import PASSWORD, Browser, iccid, notices
 
 BUYERS = 200
 NUMBERS = 50

@@ -18,7 +18,7 @@ from storefront.models import Rental
 from storefront.services import operations
 from storefront.services.accounts import create_user
 from storefront.services.credits import adjust_credits
-from tests.load.conftest import PASSWORD, Browser, iccid
+from tests.load.harness import PASSWORD, Browser, iccid
 
 CLIENTS = 8
 PATHS = ["/buy?country=DE&kind=long&tier_months=3", "/api/v1/quote?country=DE&kind=long&tier_months=6",

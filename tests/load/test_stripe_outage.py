@@ -12,8 +12,8 @@ from storefront import create_app, db
 from storefront.models import CardPayment, Rental, StripeCustomer
 from storefront.services import operations
 from storefront.services.accounts import create_user
-from tests.load.conftest import PASSWORD, SECRET_KEY, Browser, Cuttable, notices
-from tests.storefront.test_payments import card_token
+from tests.load.harness import PASSWORD, SECRET_KEY, Browser, Cuttable, notices
+from tests.storefront.helpers import card_token
 
 SUBSCRIBERS = 24
 CUT_AFTER_REQUESTS = 30  # each start makes about 6 Stripe calls: this is mid-run

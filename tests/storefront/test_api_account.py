@@ -7,39 +7,11 @@ from sqlalchemy import func, select
 
 from storefront import db
 from storefront.models import LedgerEntry, Rental, User
-from storefront.services.api_tokens import create_token, revoke_token
+from storefront.services.api_tokens import revoke_token
 from storefront.services.catalog import current_catalog
-from storefront.services.credits import adjust_credits
 from storefront.services.quotes import QuoteRequest, quote_for
+from tests.storefront.helpers import api_for
 from tests.storefront.rental_factory import rent
-
-
-class Api:
-    def __init__(self, client, token: str):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def get(self, path):
-        return self.client.get("/api/v1" + path, headers=self.headers)
-
-    def post(self, path, body=None, key=None):
-        headers = dict(self.headers, **({"Idempotency-Key": key} if key else {}))
-        return self.client.post("/api/v1" + path, json=body, headers=headers)
-
-    def delete(self, path):
-        return self.client.delete("/api/v1" + path, headers=self.headers)
-
-
-def api_for(app, email: str, credits: str | None = "100.00") -> Api:
-    from storefront.services.accounts import create_user
-
-    with app.app_context():
-        session = db.session()
-        user = create_user(session, email, "correct horse battery")
-        if credits:
-            adjust_credits(session, email, credits, "Test credit")
-        _, token = create_token(session, user, "script")
-    return Api(app.test_client(), token)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storefront import db
 from storefront.models import Rental, Reservation
-from tests.storefront.test_api_account import api_for
+from tests.storefront.helpers import api_for
 
 TOUR = Path(__file__).resolve().parents[2] / "tools" / "api_tour.sh"
 

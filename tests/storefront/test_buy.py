@@ -1,26 +1,12 @@
 """Buying a number: the wizard's steps, the honest checkout, and what can go wrong."""
 import re
-from html import unescape
 
 from sqlalchemy import func, select
 
 from storefront import db
 from storefront.models import LedgerEntry, Rental
 from storefront.services.credits import balance
-
-
-def page(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def first_number_id(client, query: str) -> str:
-    html = page(client.get(f"/buy?{query}"))
-    return re.search(r'name="number" value="(\d+)"', html).group(1)
-
-
-def checkout_token(client, query: str) -> str:
-    html = page(client.get(f"/buy/review?{query}"))
-    return re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+from tests.storefront.helpers import checkout_token, first_number_id, page
 
 
 def counts(app, user_email="ada@example.com"):

@@ -5,19 +5,11 @@ from html import unescape
 
 import pytest
 
-from storefront import db
-from storefront.services.catalog import current_catalog
-from storefront.services.quotes import QuoteRequest, price_row, quote_for
+from tests.storefront.helpers import germany_bundle
 
 
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
-
-
-def germany_bundle(app, tier: int) -> str:
-    with app.app_context():
-        quote = quote_for(current_catalog(db.session()), QuoteRequest("DE", "long", tier_months=tier))
-        return str(price_row(quote).price)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from hardware.inventory import record_message
 from storefront import db
 from storefront.models import Rental
 from storefront.services.catalog import current_catalog
-from storefront.services.credits import balance
 from pricing import long_term_extend, bundle_total
+from tests.storefront.helpers import credits_of
 from tests.storefront.rental_factory import rent
 
 
@@ -29,16 +29,6 @@ def rental(app, rental_id) -> Rental:
         found = db.session().get(Rental, rental_id)
         found.number  # load while the session is open
         return found
-
-
-def credits_of(app, email: str) -> str:
-    from sqlalchemy import select
-
-    from storefront.models import User
-
-    with app.app_context():
-        session = db.session()
-        return balance(session, session.scalar(select(User.id).where(User.email == email))).as_string()
 
 
 def test_my_numbers_lists_every_rental_with_its_terms(customers, stocked_app):

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from tests.storefront.rental_factory import rent
-from tests.storefront.test_api_account import api_for
+from tests.storefront.helpers import api_for
 
 
 def test_every_operation_answers_as_documented(stocked_app):

@@ -7,7 +7,7 @@ import pytest
 from storefront import db
 from storefront.cli import DEMO_INVENTORY
 from storefront.services.accounts import create_user
-from tests.hardware.conftest import with_check_digit
+from tests.helpers import with_check_digit
 
 ICCID = with_check_digit("894910000000000777")
 OTHER_ICCID = with_check_digit("894910000000000888")

@@ -4,7 +4,7 @@ from storefront import db
 from storefront.models import CardPayment
 from storefront import stripe_gateway
 from storefront.services import payments
-from tests.storefront.test_payments import balance, card_token, customer, post_event, started_top_up  # noqa: F401
+from tests.storefront.helpers import balance, card_token, post_event, started_top_up
 
 LOST = "We couldn't reach our card processor. Please try again in a minute."
 
@@ -26,7 +26,7 @@ def status(app, payment_id) -> tuple[str, str | None]:
         return payment.status, payment.failure_message
 
 
-def test_a_charge_made_but_unheard_of_is_booked_once_by_the_jobs(app, customer, localstripe, monkeypatch):  # noqa: F811
+def test_a_charge_made_but_unheard_of_is_booked_once_by_the_jobs(app, customer, localstripe, monkeypatch):
     lose_the_answer(monkeypatch, charge_first=True)
     payment_id, _, charge = started_top_up(app, customer, "25.00", card_token(localstripe))
     assert charge is None
@@ -40,7 +40,7 @@ def test_a_charge_made_but_unheard_of_is_booked_once_by_the_jobs(app, customer, 
     assert balance(app, customer) == "25.00"
 
 
-def test_the_webhook_finds_an_unconfirmed_payment_by_its_metadata(app, customer, localstripe, monkeypatch):  # noqa: F811
+def test_the_webhook_finds_an_unconfirmed_payment_by_its_metadata(app, customer, localstripe, monkeypatch):
     lose_the_answer(monkeypatch, charge_first=False)
     payment_id, _, _ = started_top_up(app, customer, "25.00", card_token(localstripe))
     intent = {"id": "pi_lost", "object": "payment_intent", "amount": 2500, "currency": "eur",
@@ -50,7 +50,7 @@ def test_the_webhook_finds_an_unconfirmed_payment_by_its_metadata(app, customer,
     assert balance(app, customer) == "25.00"
 
 
-def test_a_charge_stripe_never_made_fails_with_nothing_charged(app, customer, localstripe, monkeypatch):  # noqa: F811
+def test_a_charge_stripe_never_made_fails_with_nothing_charged(app, customer, localstripe, monkeypatch):
     lose_the_answer(monkeypatch, charge_first=False)
     payment_id, _, _ = started_top_up(app, customer, "25.00", card_token(localstripe))
     assert status(app, payment_id)[0] == "unconfirmed"

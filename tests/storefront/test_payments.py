@@ -1,10 +1,4 @@
 """Card top-ups through Stripe (localstripe here) and the webhook that books them once."""
-import hashlib
-import hmac
-import json
-import time
-import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,46 +7,8 @@ import stripe
 from hardware.allocation import allocate
 from storefront import db
 from storefront.models import CardPayment, Rental
-from storefront.services import credits, payments
-from storefront.services.accounts import create_user
-from tests.conftest import WEBHOOK_SECRET
-
-
-def card_token(localstripe, number="4242424242424242") -> str:
-    """What Stripe.js does in the browser: exchange card details for a token."""
-    body = urllib.parse.urlencode({"card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2030",
-                                   "card[cvc]": "123", "key": "pk_test_suite"}).encode()
-    with urllib.request.urlopen(f"{localstripe.base_url}/v1/tokens", data=body) as answer:
-        return json.load(answer)["id"]
-
-
-def post_event(client, event_type: str, obj: dict, event_id: str = "evt_1", secret: str = WEBHOOK_SECRET):
-    """An event signed exactly as Stripe signs its webhooks."""
-    timestamp = int(time.time())
-    body = json.dumps({"id": event_id, "object": "event", "type": event_type, "created": timestamp,
-                       "data": {"object": obj}}).encode()
-    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return client.post("/payments/webhook", data=body, content_type="application/json",
-                       headers={"Stripe-Signature": f"t={timestamp},v1={signature}"})
-
-
-@pytest.fixture
-def customer(app):
-    with app.app_context():
-        return create_user(db.session(), "ada@example.com", "correct horse battery")
-
-
-def balance(app, user) -> str:
-    with app.app_context():
-        return credits.balance(db.session(), user.id).as_string()
-
-
-def started_top_up(app, user, amount="25.00", token=None, localstripe=None):
-    with app.app_context():
-        session = db.session()
-        payment = payments.start_top_up(session, user, payments.parse_top_up_amount(amount))
-        charge = payments.pay_top_up(session, user, payment, token) if token else None
-        return payment.id, payment.payment_intent_id, charge
+from storefront.services import payments
+from tests.storefront.helpers import balance, card_token, post_event, started_top_up
 
 
 def test_a_card_top_up_is_charged_in_exact_cents_and_booked_only_by_the_webhook(app, customer, localstripe):

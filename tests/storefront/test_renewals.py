@@ -11,7 +11,7 @@ from storefront.mail import sent_messages
 from storefront.models import Rental
 from storefront.services.catalog import current_catalog
 from tests.storefront.rental_factory import rent
-from tests.storefront.test_numbers import credits_of
+from tests.storefront.helpers import credits_of
 
 NOW = datetime.now(timezone.utc)
 

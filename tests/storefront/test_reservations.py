@@ -15,7 +15,7 @@ from storefront.services import operations
 from storefront.services.catalog import current_catalog
 from storefront.services.credits import balance
 from storefront.services.reservations import hold_quote
-from tests.storefront.test_numbers import credits_of
+from tests.storefront.helpers import credits_of
 
 
 def text(response) -> str:

@@ -2,8 +2,8 @@
 renewals on the 1st by Stripe; and nothing half-made when the card or Stripe says no."""
 import json
 import re
-from datetime import date, datetime, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime, timezone
+from decimal import Decimal
 
 import pytest
 import stripe
@@ -17,21 +17,10 @@ from storefront.services import subscriptions
 from storefront.services.quote_tokens import issue_token, read_token
 from storefront.services.quotes import QuoteRequest, quote_for
 from storefront.services.catalog import current_catalog
-from tests.storefront.test_buy import checkout_token, first_number_id, page
-from tests.storefront.test_payments import card_token, post_event
+from tests.storefront.helpers import (FRANCE, card_token, checkout_token, expected_first_charge, first_number_id, page,
+                                      post_event)
 
 MID_MONTH = datetime.now(timezone.utc).replace(day=17, hour=10, minute=0, second=0, microsecond=0)
-FRANCE = next(c for c in json.loads(DEMO_CATALOG.read_text())["countries"] if c["code"] == "FR")
-
-
-def expected_first_charge(country: dict, day: date) -> Decimal:
-    """The setup fee + monthly fee / 30 × days left (purchase day included, at most 30)."""
-    next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    days_left = min((next_month - day).days, 30)
-    prorated = Decimal(country["short_term_monthly"]) * days_left / 30
-    return Decimal(country["setup_fee"]) + prorated.quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
 def subscription_checkout(app, user_email: str, when: datetime, country: str = "FR") -> tuple[CardPayment, str]:
     """What the review page hands the customer: a signed quote for a subscription started `when`."""
     with app.app_context():

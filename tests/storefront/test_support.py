@@ -8,7 +8,7 @@ from storefront import db
 from storefront.models import Rental
 from storefront.services.catalog import current_catalog
 from tests.storefront.rental_factory import rent
-from tests.storefront.test_numbers import credits_of
+from tests.storefront.helpers import credits_of
 
 
 def text(response) -> str:
