@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
-from tests.database import empty_every_table
+from tests.database import empty_every_table, ensure_database
 from tools.stripe_standin import LocalStripe
 
 
@@ -24,7 +24,12 @@ def database_url(request, tmp_path_factory) -> str:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'storefront.sqlite3'}"
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped")
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped (set it to a PostgreSQL "
+                    "database the tests may wipe, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    try:
+        ensure_database(url)
+    except RuntimeError as error:
+        pytest.exit(str(error), returncode=4)
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
