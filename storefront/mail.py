@@ -56,10 +56,14 @@ def send(to: str, subject: str, body: str) -> None:
 def _announce(path: Path, to: str, subject: str, body: str) -> None:
     """Development: say on the console where the e-mail went and which links it holds."""
     if not log.handlers and not logging.getLogger().handlers:
+        # `make run`: plain lines a developer can read and copy a link from (not the JSON
+        # request log the app's own logger writes). Under pytest or a logging set-up of
+        # its own, records go the usual way.
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
+        log.propagate = False
     lines = [f"E-mail to {to}, {subject!r}: written to {path}"]
     lines += [f"  link: {link}" for link in LINK.findall(body)]
     log.info("\n".join(lines))

@@ -46,11 +46,12 @@ def main() -> int:
                                   env=environment)
 
         def stop(signum, _frame):
-            # Ctrl+C reaches the whole terminal's process group, the server included;
-            # SIGTERM (kill, a process manager) reaches only us: pass it on.
+            # Ctrl+C reaches the whole terminal's process group, the server included, but
+            # SIGTERM (kill, a process manager) reaches only us, and a server started in
+            # the background may ignore SIGINT: end it with SIGTERM either way.
             stopping.append(signum)
             if server.poll() is None:
-                server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+                server.terminate()
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
