@@ -11,10 +11,12 @@ LIGHTHOUSE := benchmarks/node_modules/.bin/lighthouse
 .PHONY: run test bench lighthouse install assets python-version
 
 # Ctrl+C (or SIGTERM) stops the server and localstripe; tools/dev_server.py then exits 0.
+# `exec`: no shell waits in between (a shell interrupted while waiting dies of the signal,
+# which make reports as an error even though the server stopped cleanly).
 run: install assets
 	$(BIN)/flask --app storefront db upgrade
 	$(BIN)/flask --app storefront demo load
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python tools/dev_server.py
+	exec env HOST=$(HOST) PORT=$(PORT) $(BIN)/python tools/dev_server.py
 
 # -rs: a summary of why tests were skipped (tests/conftest.py groups the reasons).
 test: install assets
