@@ -18,9 +18,9 @@ run: install assets
 	$(BIN)/flask --app storefront demo load
 	exec env HOST=$(HOST) PORT=$(PORT) $(BIN)/python tools/dev_server.py
 
-# -rs: a summary of why tests were skipped (tests/conftest.py groups the reasons).
+# At the end, tests/conftest.py lists why tests were skipped, one line per reason.
 test: install assets
-	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # On demand only, never part of `make test`: the pricing engine, then HTTP under gunicorn.
 bench: install
