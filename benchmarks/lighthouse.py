@@ -1,4 +1,5 @@
-"""Page quality: Lighthouse (from the npm registry, `node_modules/.bin/lighthouse`) with
+"""Page quality: Lighthouse (from the npm registry, `benchmarks/node_modules/.bin/lighthouse`,
+installed from `benchmarks/package.json` by `make lighthouse`) with
 Debian's Chromium against the storefront under gunicorn, over loopback.
 
 Prepares a throw-away SQLite database (`db upgrade`, `demo load`), starts gunicorn on a
@@ -37,9 +38,9 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usag
 
 
 def lighthouse_binary() -> Path:
-    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    binary = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
-        sys.exit("node_modules/.bin/lighthouse not found: run `make assets` (npm ci) first")
+        sys.exit("benchmarks/node_modules/.bin/lighthouse not found: run `make lighthouse` (npm ci in benchmarks/)")
     return binary
 
 

@@ -16,7 +16,7 @@ from storefront import clock as storefront_clock
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
-from tests.database import empty_every_table
+from tests.database import empty_every_table, ensure_database
 from tests.helpers import WEBHOOK_SECRET
 from tools.stripe_standin import LocalStripe
 
@@ -37,7 +37,12 @@ def database_url(request, tmp_path_factory) -> str:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'storefront.sqlite3'}"
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped")
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped (set it to a PostgreSQL "
+                    "database the tests may wipe, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    try:
+        ensure_database(url)
+    except RuntimeError as error:
+        pytest.exit(str(error), returncode=4)
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -188,3 +193,19 @@ def live_server(app, http_server):
     server, current = http_server
     current.app = app
     yield f"http://127.0.0.1:{server.server_port}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Why tests were skipped, one line per reason with its count (pytest's own `-rs`
+    names every test, hundreds of lines when the PostgreSQL variants are skipped)."""
+    from collections import Counter
+
+    reasons = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if reasons:
+        terminalreporter.section("why tests were skipped")
+        for reason, count in reasons.most_common():
+            terminalreporter.write_line(f"{count:5d}  {reason}")

@@ -2,6 +2,10 @@
 
 Used by `make run` (tools/dev_server.py) and by the test suite, so neither needs real
 Stripe keys. Real keys in the environment bypass it entirely.
+
+localstripe's own command listens on every interface (`::`) and has no option to say
+otherwise, so this file also starts it itself (`python tools/stripe_standin.py serve
+PORT`), listening on 127.0.0.1 only: nobody else on the network reaches it.
 """
 import json
 import socket
@@ -33,11 +37,10 @@ class LocalStripe:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.js_url = f"{self.base_url}/js.stripe.com/v3/"
-        executable = Path(sys.executable).with_name("localstripe")
         self._log = open(log_path, "ab") if log_path else None  # noqa: SIM115 - closed in stop()
         output = self._log or subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [str(executable), "--port", str(self.port), "--from-scratch"], stdout=output, stderr=output
+            [sys.executable, str(Path(__file__).resolve()), "serve", str(self.port)], stdout=output, stderr=output
         )
         self._wait_until_up()
 
@@ -70,3 +73,22 @@ class LocalStripe:
             self.process.wait()
         if self._log:
             self._log.close()
+
+
+def serve(port: int) -> None:
+    """localstripe's `start()`, from scratch, on 127.0.0.1 only (not on every interface)."""
+    import logging
+
+    from aiohttp import web
+    from localstripe.server import app
+
+    access_log = logging.getLogger("aiohttp.access")
+    access_log.setLevel(logging.DEBUG)
+    access_log.addHandler(logging.StreamHandler())
+    web.run_app(app, host="127.0.0.1", port=port, access_log=access_log, print=None)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "serve":
+        sys.exit("usage: python tools/stripe_standin.py serve PORT")
+    serve(int(sys.argv[2]))

@@ -1,5 +1,6 @@
 """Signing up, resetting a forgotten password by e-mail, and log-in rate limits."""
 import re
+from pathlib import Path
 from html import unescape
 
 import pytest
@@ -100,3 +101,14 @@ def test_log_in_is_limited_per_address(client, ada):
     other_machine = client.post("/login", data={"email": "ada@example.com", "password": PASSWORD},
                                 environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other_machine.status_code == 302
+
+
+def test_the_reset_link_reads_as_written_in_the_e_mail_file_and_on_the_console(client, app, ada, caplog):
+    caplog.set_level("INFO", logger="storefront.mail")
+    client.post("/password/forgot", data={"email": "ada@example.com"})
+    (eml,) = list(Path(app.config["MAIL_DIR"]).glob("*.eml"))
+    link = "http://localhost" + reset_link(app)
+    assert len(link) > 78  # longer than a line may be before quoted-printable folds it
+    assert link in eml.read_text(encoding="ascii")  # verbatim: no "=" soft breaks, no "=3D"
+    assert str(eml) in caplog.text and "Choose a new password" in caplog.text
+    assert f"link: {link}" in caplog.text
