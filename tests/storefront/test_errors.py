@@ -13,7 +13,7 @@ from hardware.inventory import add_number
 from storefront import db
 from storefront.models import Rental, User
 from storefront.services.purchases import add_months
-from tests.storefront.test_api_account import api_for
+from tests.storefront.helpers import api_for
 
 
 from hardware.errors import OutOfStock  # noqa: E402
@@ -21,7 +21,7 @@ from pricing import Money, UnknownCountry  # noqa: E402
 from storefront.services.credits import InsufficientCredits  # noqa: E402
 
 RAISED = {
-    "credits": (lambda: InsufficientCredits(Money.of("5.00"), Money.of("16.00")), 402, "Insufficient credits"),
+    "credits": (lambda: InsufficientCredits(Money.eur("5.00"), Money.eur("16.00")), 402, "Insufficient credits"),
     "country": (lambda: UnknownCountry("ZZ"), 404, "Unknown country"),
     "stock": (lambda: OutOfStock("No number is free in Germany just now."), 409, "Out of stock"),
 }
