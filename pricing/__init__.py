@@ -24,6 +24,7 @@ from pricing.long_term import (
     loyalty_percent,
     reservation_hold,
 )
+from pricing.messages import message_price
 from pricing.money import Money
 from pricing.quote import Quote, QuoteLine
 from pricing.returns import return_fee_percent, unused_return_refund
@@ -41,7 +42,7 @@ __all__ = [
     "InvalidTier", "LoyaltyPolicy", "Money", "PricingError", "Quote", "QuoteLine", "ReturnFee",
     "SHORT_TERM_MONTHS", "TIERS", "UnknownCountry", "VolumeDiscount", "bundle_total",
     "catalog_to_dict", "check_months", "check_tier", "first_renewal", "full_months_held", "legacy_renewal",
-    "long_term_bundle", "long_term_extend", "loyalty_percent", "parse_catalog",
+    "long_term_bundle", "long_term_extend", "loyalty_percent", "message_price", "parse_catalog",
     "prorated_first_month", "reservation_hold", "return_fee_percent", "short_term_prepaid",
     "subscription_first_charge", "unused_return_refund", "volume_discount",
 ]
