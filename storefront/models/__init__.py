@@ -6,6 +6,7 @@ from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
+from storefront.models.forwarding import Forwarding
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
@@ -30,6 +31,7 @@ __all__ = [
     "LedgerEntry",
     "IdempotentRequest",
     "OutboxMessage",
+    "Forwarding",
     "ApiToken",
     "ROLES",
     "STAFF_ROLES",

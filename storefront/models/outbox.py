@@ -2,7 +2,7 @@
 delivered afterwards (with retries) by the jobs command."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
@@ -10,7 +10,9 @@ from storefront import clock
 
 EMAIL = "email"
 PARTNER_WEBHOOK = "partner_webhook"
-KINDS = (EMAIL, PARTNER_WEBHOOK)
+# A received message (or a test) forwarded to the webhook its number's holder set.
+FORWARD_WEBHOOK = "forward_webhook"
+KINDS = (EMAIL, PARTNER_WEBHOOK, FORWARD_WEBHOOK)
 
 # Delivery gives up after this many failed attempts; with the back-off of
 # storefront.services.outbox that is about three days of trying.
@@ -24,8 +26,11 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(20))
     # The id of the event that caused the message: one event, one message.
     key: Mapped[str] = mapped_column(String(255), unique=True)
-    # An e-mail address, or the id of the partner (as text) for a webhook.
+    # An e-mail address, the id of the partner (as text) for a partner webhook, or of the
+    # rental for a forwarded message.
     recipient: Mapped[str] = mapped_column(String(320))
+    # Set on forwards (webhook or e-mail): the holder sees the latest deliveries of a number.
+    rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"), index=True)
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str | None] = mapped_column(Text)
     # A webhook's JSON body, complete, so every retry sends (and signs) the same bytes.

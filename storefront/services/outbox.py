@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +19,9 @@ from hardware import lifecycle
 from hardware.models import InventoryEvent, Partner, PhoneNumber
 from storefront import clock, mail
 from storefront.db import transaction
-from storefront.models.outbox import EMAIL, MAX_ATTEMPTS, PARTNER_WEBHOOK, OutboxMessage
+from storefront.services import webhook_addresses
+from storefront.models.forwarding import Forwarding
+from storefront.models.outbox import EMAIL, FORWARD_WEBHOOK, MAX_ATTEMPTS, PARTNER_WEBHOOK, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,12 @@ CLAIM_LEASE = timedelta(minutes=5)
 RETURNED_TO_POOL = "number.returned_to_pool"
 
 
-def queue_email(session: Session, to: str, subject: str, body: str, key: str) -> None:
-    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored."""
-    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body))
+def queue_email(session: Session, to: str, subject: str, body: str, key: str, rental_id: int | None = None) -> None:
+    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored.
+
+    `rental_id` marks a forwarded message, listed among its number's deliveries.
+    """
+    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body, rental_id=rental_id))
 
 
 def queue_partner_event(session: Session, partner_id: int, event_type: str, data: dict, key: str) -> None:
@@ -48,6 +53,15 @@ def queue_partner_event(session: Session, partner_id: int, event_type: str, data
     created_at = clock.now()
     payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
     _queue(session, OutboxMessage(kind=PARTNER_WEBHOOK, key=key, recipient=str(partner_id),
+                                  payload=payload, created_at=created_at))
+
+
+def queue_forward(session: Session, rental_id: int, event_type: str, data: dict, key: str) -> None:
+    """Queue a signed webhook to the URL the holder of `rental_id` set (read when it is sent,
+    so a corrected URL serves the retries); a known key is ignored."""
+    created_at = clock.now()
+    payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
+    _queue(session, OutboxMessage(kind=FORWARD_WEBHOOK, key=key, recipient=str(rental_id), rental_id=rental_id,
                                   payload=payload, created_at=created_at))
 
 
@@ -87,6 +101,8 @@ class _Delivery:
     body: str | None = None
     url: str | None = None
     secret: str | None = None
+    # Forwards go to addresses customers type: in production, never to our own network.
+    public_only: bool = False
     payload: bytes | None = None
     key: str | None = None
 
@@ -138,6 +154,13 @@ def _claim_next(session: Session, now: datetime) -> _Delivery | None:
         message.next_attempt_at = now + CLAIM_LEASE
         if message.kind == EMAIL:
             return _Delivery(message.id, EMAIL, message.recipient, subject=message.subject, body=message.body)
+        payload = json.dumps(message.payload, separators=(",", ":")).encode()
+        if message.kind == FORWARD_WEBHOOK:
+            forwarding = session.scalar(select(Forwarding).where(Forwarding.rental_id == message.rental_id))
+            return _Delivery(message.id, message.kind, message.recipient,
+                             url=forwarding.webhook_url if forwarding else None,
+                             secret=forwarding.signing_secret if forwarding else None,
+                             payload=payload, key=message.key, public_only=_production())
         partner = session.get(Partner, int(message.recipient))
         return _Delivery(
             message.id,
@@ -145,9 +168,13 @@ def _claim_next(session: Session, now: datetime) -> _Delivery | None:
             message.recipient,
             url=partner.notify_url if partner else None,
             secret=partner.shared_secret if partner else None,
-            payload=json.dumps(message.payload, separators=(",", ":")).encode(),
+            payload=payload,
             key=message.key,
         )
+
+
+def _production() -> bool:
+    return has_app_context() and current_app.config.get("ENVIRONMENT") == "production"
 
 
 def _attempt(delivery: _Delivery) -> str | None:
@@ -156,7 +183,7 @@ def _attempt(delivery: _Delivery) -> str | None:
         if delivery.kind == EMAIL:
             mail.send(delivery.recipient, delivery.subject, delivery.body)
             return None
-        if delivery.kind == PARTNER_WEBHOOK:
+        if delivery.kind in (PARTNER_WEBHOOK, FORWARD_WEBHOOK):
             return _post_webhook(delivery)
         return f"unknown kind of message {delivery.kind!r}"
     # Any failure, whatever raised it, is recorded on the message and retried later: one
@@ -167,10 +194,17 @@ def _attempt(delivery: _Delivery) -> str | None:
 
 def _post_webhook(delivery: _Delivery) -> str | None:
     if delivery.url is None:
+        if delivery.kind == FORWARD_WEBHOOK:
+            return "forwarding to a webhook is turned off for this number"
         return f"partner {delivery.recipient} no longer exists"
     url = urlsplit(delivery.url)
     if url.scheme not in ("http", "https") or not url.hostname:
         return f"notify_url {delivery.url!r} is not an http(s) URL"
+    if delivery.public_only:
+        # Checked again at each attempt: the name may resolve elsewhere than when it was saved.
+        refusal = webhook_addresses.refusal(delivery.url, production=True)
+        if refusal:
+            return refusal
     connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(url.hostname, url.port, timeout=WEBHOOK_TIMEOUT_SECONDS)
     target = (url.path or "/") + (f"?{url.query}" if url.query else "")
