@@ -60,6 +60,9 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") == "1",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        # Sending from a number, counted per number: faster gets a SIM blocked by its network.
+        "MESSAGES_PER_MINUTE": int(os.environ.get("MESSAGES_PER_MINUTE", "6")),
+        "MESSAGES_PER_HOUR": int(os.environ.get("MESSAGES_PER_HOUR", "60")),
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }
