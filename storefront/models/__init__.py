@@ -6,6 +6,7 @@ from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
+from storefront.models.messages import GatewayToken, Message
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
@@ -29,6 +30,8 @@ __all__ = [
     "Rental",
     "LedgerEntry",
     "IdempotentRequest",
+    "GatewayToken",
+    "Message",
     "OutboxMessage",
     "ApiToken",
     "ROLES",
