@@ -153,10 +153,11 @@ def record_message(session: Session, e164: str, direction: str) -> PhoneNumber:
     number = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164))
     if number is None:
         raise NoSuchNumber(f"{e164} is not in the inventory.")
+    # Counted in SQL (col = col + 1): concurrent reports on one number lose no count.
     if direction == "sent":
-        number.messages_sent += 1
+        number.messages_sent = PhoneNumber.messages_sent + 1
     elif direction == "received":
-        number.messages_received += 1
+        number.messages_received = PhoneNumber.messages_received + 1
     else:
         raise InvalidInventory(f"A message is 'sent' or 'received', not '{direction}'.")
     session.add(InventoryEvent(kind=f"message_{direction}", number_id=number.id))

@@ -30,6 +30,11 @@ class Gateway(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     country_code: Mapped[str] = mapped_column(String(2))
     online: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The gateway's last heartbeat (None: it never sent one, so silence is not watched).
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the gateway was taken offline for being silent too long; a heartbeat
+    # brings such a gateway back (one taken offline by operations stays offline).
+    silent_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="gateway", order_by="Slot.position", cascade="all, delete-orphan"
@@ -72,6 +77,8 @@ class PhoneNumber(Base):
     # Long-term numbers live on a SIM; short-term ones belong to the country's shared pool.
     sim_id: Mapped[int | None] = mapped_column(ForeignKey("hw_sims.id"), unique=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("hw_partners.id"))
+    # A short-term pool number has no SIM of its own; it is served by this gateway.
+    pool_gateway_id: Mapped[int | None] = mapped_column(ForeignKey("hw_gateways.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="available", index=True)
     # Where an out-of-service number goes back to when its gateway or SIM returns.
     state_before_outage: Mapped[str | None] = mapped_column(String(20))
@@ -82,6 +89,14 @@ class PhoneNumber(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     sim: Mapped[Sim | None] = relationship(back_populates="number")
     partner: Mapped[Partner | None] = relationship()
+    pool_gateway: Mapped[Gateway | None] = relationship()
+
+    @property
+    def gateway(self) -> Gateway | None:
+        """The gateway that serves the number: its SIM's slot's, or the pool's gateway."""
+        if self.sim is not None:
+            return self.sim.slot.gateway if self.sim.slot is not None else None
+        return self.pool_gateway
 
     @property
     def has_messages(self) -> bool:

@@ -7,6 +7,7 @@ from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
 from storefront.models.forwarding import Forwarding
+from storefront.models.messages import GatewayToken, Message
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
@@ -30,6 +31,8 @@ __all__ = [
     "Rental",
     "LedgerEntry",
     "IdempotentRequest",
+    "GatewayToken",
+    "Message",
     "OutboxMessage",
     "Forwarding",
     "ApiToken",
