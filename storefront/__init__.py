@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from storefront.services import operations
 
     from storefront import stripe_gateway
-    from storefront.services import outbox
+    from storefront.services import forwarding, outbox
 
     static_files.init_app(app)  # first: its compression runs after every other hook
     request_log.init_app(app)
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     rendering.init_app(app)
     cli.init_app(app)
     outbox.init_app(app)
+    forwarding.init_app(app)
 
     from storefront.account import bp as account_bp
     from storefront.api import bp as api_bp

@@ -10,7 +10,6 @@ import phonenumbers
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hardware import lifecycle
 from pricing import FieldError, message_price
 from storefront import clock
 from storefront.models import Rental
@@ -50,7 +49,7 @@ class MessagePage:
 
 def in_service(rental: Rental) -> bool:
     """Out of service while the gateway (or SIM) serving the number is offline."""
-    return rental.number.state != lifecycle.OUT_OF_SERVICE
+    return message_service.number_in_service(rental)
 
 
 def sender_shown(rental: Rental) -> str:

@@ -7,16 +7,17 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from storefront import clock
 from storefront.db import transaction
 from storefront.models import Forwarding, OutboxMessage, Rental
-from storefront.models.outbox import FORWARD_WEBHOOK
+from storefront.models.messages import INBOUND, Message
+from storefront.models.outbox import EMAIL, FORWARD_WEBHOOK
 from storefront.problems import InvalidRequest
-from storefront.services import outbox, webhook_addresses
+from storefront.services import webhook_addresses
 from pricing import FieldError
 
 MESSAGE_RECEIVED = "message.received"
@@ -71,24 +72,51 @@ def _data(rental: Rental, message: Received, test: bool = False) -> dict:
             "from": message.sender, "text": message.text, "received_at": message.received_at, "test": test}
 
 
-def _queue(session: Session, forwarding: Forwarding, rental: Rental, message: Received, event_type: str,
-           key: str) -> None:
+def _forward_stored_messages(session: Session, flush_context) -> None:
+    """After each flush: queue the forwards of the inbound messages it just stored.
+
+    In the same transaction as the message (a message is forwarded if and only if it was
+    stored), whoever stored it: the gateway API, the simulator, a test. The outbox rows are
+    added, not flushed (no flush may start inside one); the commit flushes them.
+    """
+    stored = [obj for obj in session.new if isinstance(obj, Message) and obj.direction == INBOUND]
+    if not stored:
+        return
+    for message in stored:
+        forwarding = session.scalar(select(Forwarding).where(Forwarding.rental_id == message.rental_id))
+        if forwarding is None or not forwarding.active:
+            continue
+        rental = session.get(Rental, message.rental_id)
+        received = Received(message.id, message.sender, message.body or "",
+                            (message.received_at or message.created_at).isoformat())
+        for outbox_message in _outbox_messages(forwarding, rental, received, MESSAGE_RECEIVED, f"forward:{message.id}"):
+            session.add(outbox_message)
+
+
+def _outbox_messages(forwarding: Forwarding, rental: Rental, message: Received, event_type: str,
+                     key: str) -> list[OutboxMessage]:
+    now = clock.now()
+    rows = []
     if forwarding.webhook_url:
-        outbox.queue_forward(session, rental.id, event_type, _data(rental, message, event_type == TEST_EVENT),
-                             key=f"{key}:webhook")
+        rows.append(OutboxMessage(
+            kind=FORWARD_WEBHOOK, key=f"{key}:webhook", recipient=str(rental.id), rental_id=rental.id, created_at=now,
+            payload={"id": f"{key}:webhook", "type": event_type, "created": now.isoformat(),
+                     "data": _data(rental, message, event_type == TEST_EVENT)}))
     if forwarding.email:
-        subject = f"{'Test: ' if event_type == TEST_EVENT else ''}SMS to {rental.number.e164} from {message.sender}"
-        body = (f"{message.text}\n\n"
-                f"From {message.sender} to {rental.number.e164}, received {message.received_at}.\n"
-                "You get this because forwarding to e-mail is on for this number; turn it off on the number's page.\n")
-        outbox.queue_email(session, rental.user.email, subject, body, key=f"{key}:email", rental_id=rental.id)
+        rows.append(OutboxMessage(kind=EMAIL, key=f"{key}:email", recipient=rental.user.email, rental_id=rental.id,
+                                  created_at=now, subject=_subject(rental, message, event_type),
+                                  body=_email_body(rental, message)))
+    return rows
 
 
-def forward_received(session: Session, rental: Rental, message: Received) -> None:
-    """Queue the forwards of a received message in the caller's transaction (the caller commits)."""
-    forwarding = settings_of(session, rental)
-    if forwarding is not None and forwarding.active:
-        _queue(session, forwarding, rental, message, MESSAGE_RECEIVED, f"forward:{message.id}")
+def _subject(rental: Rental, message: Received, event_type: str) -> str:
+    return f"{'Test: ' if event_type == TEST_EVENT else ''}SMS to {rental.number.e164} from {message.sender}"
+
+
+def _email_body(rental: Rental, message: Received) -> str:
+    return (f"{message.text}\n\n"
+            f"From {message.sender} to {rental.number.e164}, received {message.received_at} (UTC).\n"
+            "You get this because forwarding to e-mail is on for this number; turn it off on the number's page.\n")
 
 
 def send_test(session: Session, rental: Rental) -> bool:
@@ -99,7 +127,8 @@ def send_test(session: Session, rental: Rental) -> bool:
     now = clock.now()
     sample = Received(0, "+15005550006", "This is a test of your forwarding. Your code is 123456.", now.isoformat())
     with transaction(session):
-        _queue(session, forwarding, rental, sample, TEST_EVENT, f"forward-test:{rental.id}:{uuid.uuid4().hex}")
+        session.add_all(_outbox_messages(forwarding, rental, sample, TEST_EVENT,
+                                         f"forward-test:{rental.id}:{uuid.uuid4().hex}"))
     return True
 
 
@@ -111,3 +140,9 @@ def recent_deliveries(session: Session, rental: Rental, limit: int = RECENT_DELI
 
 def destination(delivery: OutboxMessage) -> str:
     return "webhook" if delivery.kind == FORWARD_WEBHOOK else "e-mail"
+
+
+def init_app(app: Flask) -> None:
+    # Session-class-wide, like the outbox's signal: registered once however many apps.
+    if not event.contains(Session, "after_flush", _forward_stored_messages):
+        event.listen(Session, "after_flush", _forward_stored_messages)

@@ -40,12 +40,9 @@ CLAIM_LEASE = timedelta(minutes=5)
 RETURNED_TO_POOL = "number.returned_to_pool"
 
 
-def queue_email(session: Session, to: str, subject: str, body: str, key: str, rental_id: int | None = None) -> None:
-    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored.
-
-    `rental_id` marks a forwarded message, listed among its number's deliveries.
-    """
-    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body, rental_id=rental_id))
+def queue_email(session: Session, to: str, subject: str, body: str, key: str) -> None:
+    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored."""
+    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body))
 
 
 def queue_partner_event(session: Session, partner_id: int, event_type: str, data: dict, key: str) -> None:
@@ -53,15 +50,6 @@ def queue_partner_event(session: Session, partner_id: int, event_type: str, data
     created_at = clock.now()
     payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
     _queue(session, OutboxMessage(kind=PARTNER_WEBHOOK, key=key, recipient=str(partner_id),
-                                  payload=payload, created_at=created_at))
-
-
-def queue_forward(session: Session, rental_id: int, event_type: str, data: dict, key: str) -> None:
-    """Queue a signed webhook to the URL the holder of `rental_id` set (read when it is sent,
-    so a corrected URL serves the retries); a known key is ignored."""
-    created_at = clock.now()
-    payload = {"id": key, "type": event_type, "created": created_at.isoformat(), "data": data}
-    _queue(session, OutboxMessage(kind=FORWARD_WEBHOOK, key=key, recipient=str(rental_id), rental_id=rental_id,
                                   payload=payload, created_at=created_at))
 
 

@@ -24,6 +24,7 @@ from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE, REFUND
+from storefront.models.messages import Message
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
 from storefront.services import credits
@@ -34,6 +35,8 @@ from storefront.problems import StorefrontError
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
 RETURNS_LOOKBACK = timedelta(days=90)
+# How long My numbers keeps saying why a new bundle number can no longer be returned.
+RETURN_NOTE_SHOWN_FOR = timedelta(days=7)
 PRICING_MODEL_NAMES = {
     states.BUNDLE: "Bundle",
     states.LEGACY: "Legacy (old price)",
@@ -171,6 +174,8 @@ class ReturnCheck:
     eligible: bool
     reason: str
     refund: Quote | None = None
+    # Bought in the last week: worth saying on My numbers why it can (no longer) be returned.
+    recent: bool = False
 
 
 def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
@@ -185,18 +190,29 @@ def _not_returnable(rental: Rental, now: datetime) -> str | None:
     if not is_current(rental):
         return "This number has already ended."
     if now - rental.started_at > UNUSED_RETURN_WINDOW:
-        return "Returns are possible within 24 hours of buying; that time has passed."
+        return "Not returnable: returns are possible within 24 hours of buying, and that time has passed."
     return None
 
 
-def _last_messages(session: Session, rentals: list[Rental]) -> dict[int, datetime]:
-    """The time of the latest message sent or received on each of these rentals' numbers."""
-    return dict(session.execute(
+def _used_rentals(session: Session, rentals: list[Rental]) -> set[int]:
+    """Which of these rentals sent or received a message, as the gateways reported it.
+
+    The messages of each rental; and, for counts recorded before messages were stored one
+    by one, a message event on its number since the rental started.
+    """
+    ids = [rental.id for rental in rentals]
+    used = set(session.scalars(select(Message.rental_id).where(Message.rental_id.in_(ids)).distinct()))
+    last_events = dict(session.execute(
         select(InventoryEvent.number_id, func.max(InventoryEvent.created_at))
         .where(InventoryEvent.number_id.in_([rental.number_id for rental in rentals]),
                InventoryEvent.kind.in_(("message_sent", "message_received")))
         .group_by(InventoryEvent.number_id)
     ).all())
+    for rental in rentals:
+        last_event = last_events.get(rental.number_id)
+        if last_event is not None and last_event >= rental.started_at:
+            used.add(rental.id)
+    return used
 
 
 def return_checks(session: Session, rentals: list[Rental], now: datetime | None = None) -> dict[int, ReturnCheck]:
@@ -206,23 +222,26 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
     for rental in rentals:
         reason = _not_returnable(rental, now)
         if reason:
-            checks[rental.id] = ReturnCheck(False, reason)
+            recent = (rental.pricing_model == states.BUNDLE and is_current(rental)
+                      and now - rental.started_at <= RETURN_NOTE_SHOWN_FOR)
+            checks[rental.id] = ReturnCheck(False, reason, recent=recent)
         else:
             candidates.append(rental)
     if not candidates:
         return checks
-    last_messages = _last_messages(session, candidates)
+    used = _used_rentals(session, candidates)
     prior_returns = {user_id: _prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
     catalog = current_catalog(session)
     for rental in candidates:
-        last_message = last_messages.get(rental.number_id)
-        if last_message is not None and last_message >= rental.started_at:
-            checks[rental.id] = ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
+        if rental.id in used:
+            checks[rental.id] = ReturnCheck(False, "Not returnable: this number has sent or received messages.",
+                                            recent=True)
             continue
         refund = unused_return_refund(catalog, rental.bundle_paid, prior_returns[rental.user_id],
                                       rental.country_code, rental.tier_months)
         checks[rental.id] = ReturnCheck(
-            True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.", refund)
+            True, f"No messages yet: returnable until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
+            refund)
     return checks
 
 
