@@ -83,8 +83,13 @@ def pull_sim(session: Session, iccid: str) -> Sim:
 
 
 def add_number(session: Session, raw_number: str, kind: str, country_code: str,
-               iccid: str | None = None, partner_name: str | None = None) -> PhoneNumber:
-    """A long-term number goes onto a SIM (by ICCID); a short-term one joins the country's pool."""
+               iccid: str | None = None, partner_name: str | None = None,
+               gateway_name: str | None = None) -> PhoneNumber:
+    """A long-term number goes onto a SIM (by ICCID); a short-term one joins the country's pool.
+
+    A pool number is served by a gateway too: `gateway_name`, or else the country's first
+    gateway (none yet: it gets one when operations name it).
+    """
     if kind not in KINDS:
         raise InvalidNumber(f"A number is 'long' or 'short' term, not '{kind}'.")
     e164 = parse_e164(raw_number, country_code)
@@ -116,9 +121,28 @@ def add_number(session: Session, raw_number: str, kind: str, country_code: str,
             number.state = lifecycle.OUT_OF_SERVICE
     elif iccid:
         raise InvalidInventory("Short-term numbers come from the shared pool and have no SIM of their own.")
+    else:
+        number.pool_gateway = _pool_gateway(session, number.country_code, gateway_name)
     session.add(number)
     session.flush()
     return number
+
+
+def _pool_gateway(session: Session, country_code: str, gateway_name: str | None) -> Gateway | None:
+    if gateway_name:
+        gateway = gateway_named(session, gateway_name)
+        if gateway.country_code != country_code:
+            raise InvalidNumber(f"Gateway '{gateway.name}' serves {gateway.country_code}, not {country_code}.")
+        return gateway
+    return session.scalar(select(Gateway).where(Gateway.country_code == country_code).order_by(Gateway.id).limit(1))
+
+
+def gateway_numbers(session: Session, gateway: Gateway) -> list[PhoneNumber]:
+    """Every number the gateway serves: on SIMs in its slots, and its short-term pool."""
+    on_sims = select(PhoneNumber).join(Sim, PhoneNumber.sim_id == Sim.id).join(Slot, Sim.slot_id == Slot.id).where(
+        Slot.gateway_id == gateway.id)
+    pool = select(PhoneNumber).where(PhoneNumber.sim_id.is_(None), PhoneNumber.pool_gateway_id == gateway.id)
+    return list(session.scalars(on_sims)) + list(session.scalars(pool))
 
 
 def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
@@ -129,14 +153,42 @@ def set_gateway_online(session: Session, name: str, online: bool) -> Gateway:
     gateway.online = online
     now = clock.now()
     session.add(InventoryEvent(kind="gateway_online" if online else "gateway_offline", gateway_id=gateway.id))
-    for slot in gateway.slots:
-        if slot.sim is not None and slot.sim.number is not None:
-            if online:
-                lifecycle.back_in_service(session, slot.sim.number, now, f"gateway {name} online")
-            else:
-                lifecycle.take_out_of_service(session, slot.sim.number, now, f"gateway {name} offline")
+    for number in gateway_numbers(session, gateway):
+        if online:
+            lifecycle.back_in_service(session, number, now, f"gateway {name} online")
+        else:
+            lifecycle.take_out_of_service(session, number, now, f"gateway {name} offline")
     session.flush()
     return gateway
+
+
+def record_heartbeat(session: Session, gateway: Gateway, now) -> bool:
+    """The gateway is alive. True when this brings it back from being silent (offline)."""
+    gateway.last_heartbeat_at = now
+    if gateway.silent_since is None:
+        return False
+    gateway.silent_since = None
+    if not gateway.online:
+        set_gateway_online(session, gateway.name, True)
+    session.add(InventoryEvent(kind="gateway_heard_again", gateway_id=gateway.id))
+    session.flush()
+    return True
+
+
+def mark_silent_gateways(session: Session, now, silence) -> list[Gateway]:
+    """Online gateways whose last heartbeat is older than `silence` go offline (their
+    numbers out of service); returns them. A gateway that never sent one is not watched."""
+    silent = list(session.scalars(
+        select(Gateway).where(Gateway.online.is_(True), Gateway.last_heartbeat_at.is_not(None),
+                              Gateway.last_heartbeat_at < now - silence).order_by(Gateway.id).with_for_update()
+    ))
+    for gateway in silent:
+        gateway.silent_since = now
+        session.add(InventoryEvent(kind="gateway_silent", gateway_id=gateway.id,
+                                   detail={"last_heartbeat_at": gateway.last_heartbeat_at.isoformat()}))
+        set_gateway_online(session, gateway.name, False)
+    session.flush()
+    return silent
 
 
 def add_partner(session: Session, name: str, notify_url: str, shared_secret: str) -> Partner:
@@ -233,7 +285,8 @@ def import_inventory(session: Session, document) -> dict[str, int]:
             counts["numbers"] += 1
     for index, entry in enumerate(document.get("short_term_pool", [])):
         attempt(f"short_term_pool[{index}]",
-                lambda e=entry: add_number(session, e["number"], SHORT, e["country"], partner_name=e.get("partner")))
+                lambda e=entry: add_number(session, e["number"], SHORT, e["country"], partner_name=e.get("partner"),
+                                           gateway_name=e.get("gateway")))
         counts["numbers"] += 1
     if problems:
         raise InvalidInventory("The inventory file was not loaded:\n" + "\n".join(problems))

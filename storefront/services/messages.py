@@ -1,0 +1,322 @@
+"""Messages of a rented number: what the gateways report, what the holder sends.
+
+A message belongs to the rental that held the number when it arrived (or was sent), so
+a recycled number never shows its new holder the old holder's messages. Every stored
+message, in or out, is also counted through `hardware.inventory.record_message`: the
+24-hour unused return reads those counts.
+
+Outbound states:  queued ──(gateway acknowledges)──> sent ──> delivered
+                     └──────────────────────────────────┴───> failed (with a reason)
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hardware import inventory, lifecycle
+from hardware.models import Gateway, PhoneNumber, Sim, Slot
+from pricing import FieldError
+from storefront import clock
+from storefront.db import transaction
+from storefront.models import Rental
+from storefront.models import rentals as rental_states
+from storefront.models.messages import (
+    DELIVERED,
+    FAILED,
+    INBOUND,
+    MAX_BODY_CHARS,
+    OUTBOUND,
+    QUEUED,
+    RECEIVED,
+    SENT,
+    Message,
+)
+from storefront.problems import CONFLICT, NOT_FOUND, InvalidRequest, StorefrontError
+
+# Rentals whose holder gets the number's messages (and may send from it).
+CURRENT = (rental_states.ACTIVE, rental_states.PAST_DUE)
+MAX_GATEWAY_MESSAGE_ID = 100
+MAX_SENDER = 32
+MAX_FAILURE_REASON = 300
+# A gateway's clock may run a little ahead; further than this is a bad report.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+DEFAULT_RETENTION_DAYS = 90
+
+
+class MessageError(StorefrontError):
+    kind = CONFLICT
+
+
+class NotYourNumber(StorefrontError):
+    """The gateway reported or asked about a number it does not serve."""
+
+    kind = NOT_FOUND
+    title = "Not a number of this gateway"
+    slug = "not-your-number"
+
+
+class NoSuchMessage(StorefrontError):
+    kind = NOT_FOUND
+    title = "No such message"
+
+
+# ---------------------------------------------------------------- checking fields
+
+def check_text(value, field: str = "text") -> str:
+    """Message text: a non-empty string of valid Unicode, at most MAX_BODY_CHARS characters."""
+    if not isinstance(value, str):
+        raise InvalidRequest([FieldError(field, "Give the message text as a string.")])
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest([FieldError(field, "The text is not valid UTF-8.")]) from None
+    if "\x00" in value:
+        raise InvalidRequest([FieldError(field, "The text must not contain NUL characters.")])
+    if not value.strip():
+        raise InvalidRequest([FieldError(field, "The text is empty.")])
+    if len(value) > MAX_BODY_CHARS:
+        raise InvalidRequest([FieldError(field, f"The text is longer than {MAX_BODY_CHARS} characters.")])
+    return value
+
+
+def check_e164(value, field: str) -> str:
+    """A phone number in E.164 form (+ and digits), valid for its country."""
+    if not isinstance(value, str) or not value.startswith("+"):
+        raise InvalidRequest([FieldError(field, "Give the number in international form, e.g. +4915123456789.")])
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise InvalidRequest([FieldError(field, f"'{value[:40]}' is not a valid phone number.")])
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_sender(value, field: str = "sender") -> str:
+    """Who sent an inbound message: a number, or an alphanumeric name like 'PayPal'."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequest([FieldError(field, "Say who sent the message.")])
+    value = value.strip()
+    if len(value) > MAX_SENDER or not value.isprintable():
+        raise InvalidRequest([FieldError(field, f"The sender is at most {MAX_SENDER} printable characters.")])
+    return value
+
+
+# ---------------------------------------------------------------- who holds a number
+
+def current_rental(session: Session, number_id: int) -> Rental | None:
+    """The rental whose holder has the number now (active or past due), if any."""
+    return session.scalar(
+        select(Rental).where(Rental.number_id == number_id, Rental.status.in_(CURRENT))
+        .order_by(Rental.id.desc()).limit(1)
+    )
+
+
+def number_gateway_id(number: PhoneNumber) -> int | None:
+    gateway = number.gateway
+    return gateway.id if gateway is not None else None
+
+
+def gateway_number(session: Session, gateway: Gateway, e164: str) -> PhoneNumber | None:
+    """`e164` if the gateway serves it (a SIM in one of its slots, or its short-term pool)."""
+    return session.scalar(
+        select(PhoneNumber)
+        .outerjoin(Sim, PhoneNumber.sim_id == Sim.id)
+        .outerjoin(Slot, Sim.slot_id == Slot.id)
+        .where(PhoneNumber.e164 == e164,
+               or_(Slot.gateway_id == gateway.id,
+                   and_(PhoneNumber.sim_id.is_(None), PhoneNumber.pool_gateway_id == gateway.id)))
+    )
+
+
+def number_in_service(rental: Rental) -> bool:
+    """Whether the rental's number can send and receive now (its gateway online, its SIM in)."""
+    number = rental.number
+    if number.state == lifecycle.OUT_OF_SERVICE:
+        return False
+    gateway = number.gateway
+    return gateway is not None and gateway.online
+
+
+# ---------------------------------------------------------------- inbound
+
+@dataclass
+class InboundResult:
+    """What a report did: `message` stored (or found, on a replay), or nothing and why."""
+
+    message: Message | None
+    replay: bool = False
+    note: str | None = None
+
+
+def _existing(session: Session, gateway_id: int, gateway_message_id: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.gateway_id == gateway_id,
+                                                Message.gateway_message_id == gateway_message_id))
+
+
+def record_inbound(session: Session, gateway: Gateway, *, gateway_message_id, to, sender, text,
+                   received_at: datetime | None = None, now: datetime | None = None) -> InboundResult:
+    """Store a message a gateway received, once per (gateway, gateway_message_id).
+
+    Checks every field (InvalidRequest names the bad one) and that the gateway serves the
+    number (NotYourNumber otherwise). A replay returns the first message, stores nothing.
+    A message for a number nobody holds (or that arrived before the current holder
+    rented it) is not stored: nobody may read it; the answer says so.
+    Commits.
+    """
+    now = now or clock.now()
+    if not isinstance(gateway_message_id, str) or not 1 <= len(gateway_message_id.strip()) <= MAX_GATEWAY_MESSAGE_ID:
+        raise InvalidRequest([FieldError("id", f"Give the gateway's message id, 1 to {MAX_GATEWAY_MESSAGE_ID} characters.")])
+    gateway_message_id = gateway_message_id.strip()
+    to = check_e164(to, "to")
+    sender = check_sender(sender)
+    text = check_text(text)
+    received_at = received_at or now
+    if received_at > now + FUTURE_TOLERANCE:
+        raise InvalidRequest([FieldError("received_at", "The received time is in the future.")])
+    with transaction(session):
+        existing = _existing(session, gateway.id, gateway_message_id)
+        if existing is not None:
+            return InboundResult(existing, replay=True)
+        number = gateway_number(session, gateway, to)
+        if number is None:
+            raise NotYourNumber(f"{to} is not a number of gateway '{gateway.name}'.")
+        rental = current_rental(session, number.id)
+        if rental is None or received_at < rental.started_at:
+            return InboundResult(None, note=f"{to} has no holder for this message; it was not stored.")
+        message = Message(rental_id=rental.id, number_id=number.id, direction=INBOUND, gateway_id=gateway.id,
+                          gateway_message_id=gateway_message_id, sender=sender, recipient=to, body=text,
+                          status=RECEIVED, received_at=received_at, created_at=now)
+        try:
+            with session.begin_nested():
+                session.add(message)
+        except IntegrityError:
+            # A concurrent retry of the same report stored it first: answer with that one.
+            existing = _existing(session, gateway.id, gateway_message_id)
+            if existing is None:
+                raise
+            return InboundResult(existing, replay=True)
+        inventory.record_message(session, number.e164, "received")
+    return InboundResult(message)
+
+
+# ---------------------------------------------------------------- outbound
+
+def queue_outbound(session: Session, rental: Rental, recipient, body, now: datetime | None = None) -> Message:
+    """Queue a message from the rental's number to `recipient`; its gateway sends it.
+
+    InvalidRequest names a bad `recipient` or `body`; MessageError when the rental is no
+    longer the holder's or its number has no gateway (SIM pulled). A gateway that is
+    offline sends it when it is back. The caller applies any rate limit. Commits.
+    """
+    now = now or clock.now()
+    recipient = check_e164(recipient, "recipient")
+    body = check_text(body, "body")
+    if rental.status not in CURRENT:
+        raise MessageError("This number is no longer yours, so it can't send messages.")
+    gateway_id = number_gateway_id(rental.number)
+    if gateway_id is None:
+        raise MessageError("This number is out of service at the moment, so it can't send messages.")
+    with transaction(session):
+        message = Message(rental_id=rental.id, number_id=rental.number_id, direction=OUTBOUND, gateway_id=gateway_id,
+                          sender=rental.number.e164, recipient=recipient, body=body, status=QUEUED, created_at=now)
+        session.add(message)
+        inventory.record_message(session, rental.number.e164, "sent")
+    return message
+
+
+def outbound_queue(session: Session, gateway: Gateway, limit: int = 50) -> list[Message]:
+    """The gateway's queued messages, oldest first (not a lease: acknowledging moves them on)."""
+    return list(session.scalars(
+        select(Message).where(Message.gateway_id == gateway.id, Message.status == QUEUED,
+                              Message.direction == OUTBOUND)
+        .order_by(Message.id).limit(limit)
+    ))
+
+
+def _gateways_message(session: Session, gateway: Gateway, message_id: int) -> Message:
+    message = session.scalar(select(Message).where(Message.id == message_id, Message.gateway_id == gateway.id,
+                                                   Message.direction == OUTBOUND).with_for_update())
+    if message is None:
+        raise NoSuchMessage(f"Gateway '{gateway.name}' has no outbound message {message_id}.")
+    return message
+
+
+def _transition(session: Session, gateway: Gateway, message_id: int, to_state: str, now: datetime,
+                reason: str | None = None) -> Message:
+    """Move an outbound message on; repeating the same report changes nothing."""
+    with transaction(session):
+        message = _gateways_message(session, gateway, message_id)
+        if message.status == to_state:
+            return message
+        allowed = {SENT: (QUEUED,), DELIVERED: (QUEUED, SENT), FAILED: (QUEUED, SENT)}[to_state]
+        if message.status not in allowed:
+            raise MessageError(f"Message {message_id} is {message.status} already; it cannot become {to_state}.")
+        if to_state in (SENT, DELIVERED) and message.sent_at is None:
+            message.sent_at = now
+        if to_state == DELIVERED:
+            message.delivered_at = now
+        if to_state == FAILED:
+            message.failed_at = now
+            message.failure_reason = reason
+        message.status = to_state
+    return message
+
+
+def mark_sent(session: Session, gateway: Gateway, message_id: int, now: datetime | None = None) -> Message:
+    """The gateway acknowledges it took the message: queued → sent."""
+    return _transition(session, gateway, message_id, SENT, now or clock.now())
+
+
+def mark_delivered(session: Session, gateway: Gateway, message_id: int, now: datetime | None = None) -> Message:
+    return _transition(session, gateway, message_id, DELIVERED, now or clock.now())
+
+
+def mark_failed(session: Session, gateway: Gateway, message_id: int, reason, now: datetime | None = None) -> Message:
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_FAILURE_REASON:
+        raise InvalidRequest([FieldError("reason", f"Say why it failed, in 1 to {MAX_FAILURE_REASON} characters.")])
+    return _transition(session, gateway, message_id, FAILED, now or clock.now(), reason.strip())
+
+
+# ---------------------------------------------------------------- reading
+
+def messages_of(session: Session, rental: Rental, before_id: int | None = None, limit: int = 50) -> list[Message]:
+    """The rental's messages newest first, `limit` of them, older than `before_id` (keyset)."""
+    query = select(Message).where(Message.rental_id == rental.id)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    return list(session.scalars(query.order_by(Message.id.desc()).limit(limit)))
+
+
+# ---------------------------------------------------------------- retention
+
+def purge_bodies(session: Session, now: datetime, days: int = DEFAULT_RETENTION_DAYS, batch: int = 1000) -> int:
+    """Null the bodies of messages older than `days`, `batch` rows per transaction; how many."""
+    cutoff = now - timedelta(days=days)
+    purged = 0
+    while True:
+        with transaction(session):
+            ids = list(session.scalars(
+                select(Message.id).where(Message.created_at < cutoff, Message.body.is_not(None))
+                .order_by(Message.id).limit(batch)
+            ))
+            if not ids:
+                return purged
+            session.execute(update(Message).where(Message.id.in_(ids))
+                            .values(body=None, body_purged_at=now).execution_options(synchronize_session=False))
+        purged += len(ids)
+
+
+def count_by_rental(session: Session, rental_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Messages in and out per rental: what staff may see (never the bodies)."""
+    counts: dict[int, dict[str, int]] = {rental_id: {INBOUND: 0, OUTBOUND: 0} for rental_id in rental_ids}
+    rows = session.execute(
+        select(Message.rental_id, Message.direction, func.count())
+        .where(Message.rental_id.in_(rental_ids)).group_by(Message.rental_id, Message.direction)
+    )
+    for rental_id, direction, count in rows:
+        counts[rental_id][direction] = count
+    return counts
