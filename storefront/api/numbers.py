@@ -47,7 +47,7 @@ def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
     return body_
 
 
-def _own_rental(rental_id: int) -> Rental:
+def own_rental(rental_id: int) -> Rental:
     rental = own_id(rental_id) and rentals.rental_of(db.session(), g.api_user, rental_id)
     if not rental:
         raise NotFound("You have no number with this id.")
@@ -66,7 +66,7 @@ def list_numbers():
 @bp.get("/numbers/<int:rental_id>")
 @token_required
 def show_number(rental_id: int):
-    return jsonify(rental_json(_own_rental(rental_id)))
+    return jsonify(rental_json(own_rental(rental_id)))
 
 
 @bp.post("/numbers")
@@ -98,7 +98,7 @@ def buy_number():
 @idempotent
 def extend_number(rental_id: int):
     data = body()
-    rental = _own_rental(rental_id)
+    rental = own_rental(rental_id)
     tier = parse_tier(whole(data, "tier_months", required=True))
     session = db.session()
     quote = rentals.extend_quote(session, rental, tier)
@@ -111,7 +111,7 @@ def extend_number(rental_id: int):
 @bp.delete("/numbers/<int:rental_id>")
 @token_required
 def unrent_number(rental_id: int):
-    rental = _own_rental(rental_id)
+    rental = own_rental(rental_id)
     rentals.unrent(db.session(), g.api_user, [rental.id])
     return jsonify(rental_json(rental))
 
@@ -121,7 +121,7 @@ def unrent_number(rental_id: int):
 @idempotent
 def return_number(rental_id: int):
     data = body()
-    rental = _own_rental(rental_id)
+    rental = own_rental(rental_id)
     session = db.session()
     check = rentals.return_check(session, rental)
     seen = money(data, "expected_refund") or (check.refund.total if check.refund else Money.eur("0.00"))

@@ -185,6 +185,64 @@ SCHEMAS.update({
                        "expected_total": MONEY},
     },
     "ReturnRequest": {"type": "object", "properties": {"expected_refund": MONEY}},
+    "Message": {
+        "type": "object",
+        "required": ["id", "direction", "from", "to", "text", "at", "status"],
+        "properties": {
+            "id": {"type": "integer"},
+            "direction": {"enum": ["in", "out"]},
+            "from": {"type": "string", "description": "The sender: a number, or a name such as 'ACME'."},
+            "to": {"type": "string"},
+            "text": {"type": ["string", "null"], "description": "null once deleted after the retention period."},
+            "at": {"type": "string", "format": "date-time",
+                   "description": "When it was received (in) or queued (out)."},
+            "status": {"enum": ["received", "queued", "sent", "delivered", "failed"]},
+            "code": {"type": "string", "description": "The verification code found in a received message."},
+            "failure_reason": {"type": "string"},
+        },
+    },
+    "MessageList": {
+        "type": "object",
+        "required": ["messages", "next_cursor"],
+        "properties": {
+            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+            "next_cursor": {"type": ["string", "null"],
+                            "description": "Pass as `cursor` for the next, older page; null on the last page."},
+        },
+    },
+    "SendRequest": {
+        "type": "object", "required": ["to", "text"],
+        "properties": {"to": {"type": "string", "description": "The recipient, with its country code (+49…)."},
+                       "text": {"type": "string", "description": "At most 10 SMS (GSM-7 or UCS-2)."}},
+    },
+    "Forwarding": {
+        "type": "object",
+        "required": ["webhook_url", "email", "signing_secret", "deliveries"],
+        "properties": {
+            "webhook_url": {"type": ["string", "null"]},
+            "email": {"type": "boolean", "description": "Each received message is also e-mailed to you."},
+            "signing_secret": {"type": ["string", "null"],
+                               "description": "X-Signature is sha256= HMAC-SHA256 of the body with this secret."},
+            "deliveries": {"type": "array", "description": "The latest forwards, newest first.", "items": {
+                "type": "object",
+                "required": ["id", "to", "event_id", "state", "attempts", "last_error", "queued_at"],
+                "properties": {
+                    "id": {"type": "integer"}, "to": {"enum": ["webhook", "e-mail"]},
+                    "event_id": {"type": "string"}, "state": {"enum": ["pending", "delivered", "gave up"]},
+                    "attempts": {"type": "integer"}, "last_error": {"type": ["string", "null"]},
+                    "queued_at": {"type": "string", "format": "date-time"},
+                },
+            }},
+        },
+    },
+    "ForwardingRequest": {
+        "type": "object",
+        "properties": {
+            "webhook_url": {"type": ["string", "null"], "description": "HTTPS, public; null or empty for none."},
+            "email": {"type": "boolean"},
+            "new_secret": {"type": "boolean", "description": "Make a new signing secret."},
+        },
+    },
     "ReserveRequest": {
         "type": "object", "required": ["country", "tier_months"],
         "properties": {"country": COUNTRY_CODE, "tier_months": {"type": "integer", "description": "3, 6, 9 or 12."},
@@ -260,6 +318,42 @@ ACCOUNT_PATHS = {
             requestBody={"required": False, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ReturnRequest"}}}},
             parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
+    },
+    "/numbers/{rental_id}/messages": {
+        "get": _operation(
+            "listMessages", "The number's messages (of your rental only), newest first",
+            {"200": _json("One page of messages.", "#/components/schemas/MessageList"),
+             "404": _problem("You have no number with this id."),
+             "422": _problem("A bad cursor, since or limit.")},
+            parameters=_id_parameter("rental_id") + [
+                {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                 "description": "`next_cursor` of the previous page."},
+                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"},
+                 "description": "Only messages stored at or after this time (UTC if no offset)."},
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100},
+                 "description": "Only messages whose sender, recipient or text contains this."},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                 "description": "Messages per page (default 50)."},
+            ]),
+        "post": _operation(
+            "sendMessage", "Send a message from the number: queued, then sent, delivered or failed",
+            {"201": _json("Queued.", "#/components/schemas/Message"),
+             "404": _problem("You have no number with this id."),
+             "409": _problem("The number can't send now (ended, out of service)."),
+             "422": _problem("A malformed recipient, an empty or too long text; `errors` names each."),
+             "429": _problem("Too many messages from this number, or too many requests; retry later.")},
+            requestBody=_body("SendRequest"), parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
+    },
+    "/numbers/{rental_id}/forwarding": {
+        "get": _operation("showForwarding", "Where the number's received messages are forwarded, and the last deliveries",
+                          {"200": _json("The forwarding settings.", "#/components/schemas/Forwarding"),
+                           "404": _problem("You have no number with this id.")},
+                          parameters=_id_parameter("rental_id")),
+        "put": _operation("setForwarding", "Forward received messages to an HTTPS webhook and/or your e-mail",
+                          {"200": _json("Saved.", "#/components/schemas/Forwarding"),
+                           "404": _problem("You have no number with this id."),
+                           "422": _problem("The webhook address can't be used (not HTTPS, private network, …).")},
+                          requestBody=_body("ForwardingRequest"), parameters=_id_parameter("rental_id")),
     },
     "/reservations": {
         "get": _operation("listReservations", "Your reservations",
