@@ -71,6 +71,16 @@ SCHEMAS = {
             "reason": {"type": "string", "maxLength": 300, "description": "Required when failed."},
         },
     },
+    "Numbers": {
+        "type": "object",
+        "required": ["numbers"],
+        "properties": {"numbers": {"type": "array", "items": {
+            "type": "object",
+            "required": ["number", "kind", "held"],
+            "properties": {"number": E164, "kind": {"enum": ["long", "short"]},
+                           "held": {"type": "boolean", "description": "Someone rents it now."}},
+        }}},
+    },
     "Heartbeat": {
         "type": "object",
         "required": ["gateway", "back_in_service", "silence_limit_seconds"],
@@ -108,6 +118,10 @@ def openapi_document(server_url: str) -> dict:
             "/heartbeat": {"post": {
                 "operationId": "heartbeat", "summary": "I am alive (send every minute or so)",
                 "responses": {"200": _json("Recorded", "#/components/schemas/Heartbeat"), "401": UNAUTHORIZED},
+            }},
+            "/numbers": {"get": {
+                "operationId": "listNumbers", "summary": "The numbers this gateway serves",
+                "responses": {"200": _json("Its numbers", "#/components/schemas/Numbers"), "401": UNAUTHORIZED},
             }},
             "/messages": {"post": {
                 "operationId": "reportInbound", "summary": "Report an inbound message (idempotent on id)",

@@ -88,6 +88,15 @@ def heartbeat():
     return jsonify({"gateway": g.gateway.name, "back_in_service": back, "silence_limit_seconds": silence})
 
 
+@bp.get("/numbers")
+@gateway_required
+def numbers():
+    """The numbers this gateway serves (SIMs in its slots, its short-term pool), and
+    whether someone holds each now (a message for a number nobody holds is dropped)."""
+    served = gateways.numbers_of(db.session(), g.gateway)
+    return jsonify({"numbers": [{"number": e164, "kind": kind, "held": held} for e164, kind, held in served]})
+
+
 @bp.post("/messages")
 @gateway_required
 def report_message():

@@ -144,6 +144,14 @@ def mark_silent(session: Session, now: datetime, silence: timedelta = DEFAULT_SI
     return len(silent)
 
 
+def numbers_of(session: Session, gateway: Gateway) -> list[tuple[str, str, bool]]:
+    """(E.164, kind, held by someone now) of each number the gateway serves."""
+    numbers = inventory.gateway_numbers(session, gateway)
+    held = set(session.scalars(select(Rental.number_id).where(Rental.number_id.in_([n.id for n in numbers]),
+                                                              Rental.status.in_(CURRENT))))
+    return sorted((number.e164, number.kind, number.id in held) for number in numbers)
+
+
 # ---------------------------------------------------------------- operations overview
 
 @dataclass
