@@ -67,7 +67,10 @@ def demo_cli():
 
 @demo_cli.command("load")
 @click.option("--no-accounts", is_flag=True, help="Only the catalog and the inventory, no demo accounts.")
-def demo_load_command(no_accounts: bool):
+@click.option("--gateway-tokens", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to keep the demo gateways' credentials for the simulator "
+                   "(default: instance/demo-gateway-tokens.json).")
+def demo_load_command(no_accounts: bool, gateway_tokens: Path | None):
     """Load the demo catalog, inventory and accounts, each unless there is one already."""
     if has_catalog(db.session()):
         click.echo("A catalog is already loaded; demo catalog left alone.")
@@ -85,7 +88,7 @@ def demo_load_command(no_accounts: bool):
     if created:
         click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): {', '.join(created)}")
     if not no_accounts:
-        path = Path(current_app.instance_path) / DEMO_GATEWAY_TOKENS
+        path = gateway_tokens or Path(current_app.instance_path) / DEMO_GATEWAY_TOKENS
         count = write_demo_gateway_tokens(db.session(), path)
         click.echo(f"Gateway credentials for the simulator: {path} ({count} new)")
 

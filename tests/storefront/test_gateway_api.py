@@ -134,11 +134,10 @@ def test_bad_fields_get_422_naming_the_field(held, stocked_app, change, field):
 
 def test_invalid_utf8_and_garbage_bodies_are_422_not_500(held, stocked_app):
     rented, gateway, _ = held
-    raw = ('{"id": "gw-9", "to": "%s", "from": "+4915112345678", "text": "caf' % rented.e164).encode() + b'\xe9"}'
-    answer = gateway.post("/messages", raw=raw)
+    head = f'{{"id": "gw-9", "to": "{rented.e164}", "from": "+4915112345678", "text": '
+    answer = gateway.post("/messages", raw=head.encode() + b'"caf\xe9"}')
     assert answer.status_code == 422 and answer.json["errors"][0]["field"] == "text"
-    escaped = gateway.post("/messages", raw=('{"id": "gw-9", "to": "%s", "from": "x", "text": "\\ud800"}'
-                                             % rented.e164).encode())
+    escaped = gateway.post("/messages", raw=(head + '"\\ud800"}').encode())
     assert escaped.status_code == 422 and escaped.json["errors"][0]["field"] == "text"
     for garbage in (b"\xff\xfe", b"[1, 2]", b"{not json", b'"text"'):
         answer = gateway.post("/messages", raw=garbage)
