@@ -82,8 +82,8 @@ def server_environment(database_url: str) -> dict:
     return env
 
 
-def prepare_database(env: dict, log) -> None:
-    for args in (["db", "upgrade"], ["demo", "load"]):
+def prepare_database(env: dict, log, tokens: Path) -> None:
+    for args in (["db", "upgrade"], ["demo", "load", "--gateway-tokens", str(tokens)]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "storefront", *args],
                        cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
 
@@ -292,6 +292,85 @@ def run_python_rate(port: int, target: Target, seconds: float, rate: float, conn
     return _summary(latencies, errors[0], elapsed)
 
 
+def run_reports_closed(port: int, token: str, numbers: list[str], seconds: float, connections: int) -> dict:
+    """Gateway message reports (POST /gateway/v1/messages, each a new message id), closed loop."""
+    import json
+    import uuid
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def worker(index: int):
+        connection, mine, failed, count = http.client.HTTPConnection(HOST, port, timeout=10), [], 0, 0
+        while True:
+            started = time.perf_counter()
+            if started >= stop_at:
+                break
+            count += 1
+            body = json.dumps({"id": uuid.uuid4().hex, "to": numbers[(index + count) % len(numbers)],
+                               "from": "+4915112345678", "text": f"Your code is {count:06d}"})
+            try:
+                connection.request("POST", "/gateway/v1/messages", body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 201
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                ok = False
+            mine.append((time.perf_counter() - started) * 1e3)
+            failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return _summary(latencies, errors[0], time.perf_counter() - started)
+
+
+REPORTS_MIN_RATIO = 0.50
+
+
+def measure_reports(port: int, tokens_path: Path, args, say) -> dict | None:
+    """Message reports per second against the bare endpoint, both by the Python generator
+    (closed loop, same connections), round by round; None when no demo number is held."""
+    import json
+
+    tokens = json.loads(tokens_path.read_text())
+    chosen = None
+    for token in tokens.values():
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        connection.request("GET", "/gateway/v1/numbers", headers={"Authorization": f"Bearer {token}"})
+        listed = json.loads(connection.getresponse().read())
+        connection.close()
+        held = [entry["number"] for entry in listed["numbers"] if entry["held"]]
+        if held:
+            chosen = (token, held)
+            break
+    if chosen is None:
+        return None
+    bare = Target("bare endpoint (floor)", "/_bench/bare")
+    ratios, results = [], []
+    for number in range(1, args.rounds + 1):
+        floor = run_python_closed(port, bare, args.duration, args.connections)
+        reports = run_reports_closed(port, *chosen, args.duration, args.connections)
+        ratios.append(reports["rps"] / floor["rps"])
+        results.append(reports)
+        say(f"round {number}: message reports: {reports['rps']:,.0f}/s, p99 {reports['p99']:.2f} ms, "
+            f"{reports['rps'] / floor['rps']:.0%} of bare ({floor['rps']:,.0f}/s, same generator)")
+    middle = dict(sorted(results, key=lambda r: r["rps"])[(len(results) - 1) // 2])
+    middle["errors"] = sum(r["errors"] for r in results)
+    middle["ratio"] = statistics.median(ratios)
+    return middle
+
+
 # --- the benchmark ----------------------------------------------------------------------
 
 def check_targets(port: int, targets: list[Target]) -> list[Target]:
@@ -398,6 +477,20 @@ def report(targets, skipped, peaks, at_rate, rate, args) -> tuple[str, bool]:
     return "\n".join(lines), passed
 
 
+def report_reports(result: dict | None, args) -> tuple[str, bool]:
+    """The gateway row: message reports per second as a share of the bare endpoint."""
+    if result is None:
+        return "gateway message reports: skipped (no demo number is held)", True
+    ok = result["ratio"] >= REPORTS_MIN_RATIO and result["errors"] == 0
+    headers = ["endpoint", "req/s", "p50 ms", "p99 ms", "of bare", "throughput target"]
+    row = ["gateway message reports (POST /gateway/v1/messages)", f"{result['rps']:,.0f}", f"{result['p50']:.1f}",
+           f"{result['p99']:.1f}", f"{result['ratio']:.0%}", f"≥ {REPORTS_MIN_RATIO:.0%}: {verdict(ok)}"]
+    note = (f"Each report a new inbound message (stored, counted, committed); both it and the bare endpoint by the "
+            f"Python generator ({args.connections} threads, closed loop, {args.duration:g} s), median of "
+            f"{args.rounds} rounds of each round's ratio; {result['errors']} errors.")
+    return markdown_table(headers, [row], right={1, 2, 3, 4}) + "\n\n" + note, ok
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -424,6 +517,7 @@ def main(argv=None) -> int:
     parser.add_argument("--python-only", action="store_true", help="don't use wrk even if installed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     parser.add_argument("--quiet", action="store_true", help="print only the result")
+    parser.add_argument("--only-reports", action="store_true", help="measure only the gateway message reports row")
     args = parser.parse_args(argv)
 
     def say(message):
@@ -439,16 +533,22 @@ def main(argv=None) -> int:
     try:
         with open(folder / "server.log", "w") as log:
             say(f"preparing {folder / 'bench.sqlite3'} (db upgrade, demo load)")
-            prepare_database(env, log)
+            prepare_database(env, log, folder / "gateway-tokens.json")
             port = free_port()
             server = start_server(env, port, args.workers, log)
             say(f"gunicorn on http://{HOST}:{port}/, log in {folder / 'server.log'}")
             targets = [Target(**vars(t)) for t in TARGETS]
             present = check_targets(port, targets)
             skipped = [t for t in targets if t not in present]
-            peaks, at_rate, rate = measure(port, present, args, say)
-        table, passed = report(present, skipped, peaks, at_rate, rate, args)
-        print(table)
+            if args.only_reports:
+                peaks = at_rate = rate = None
+            else:
+                peaks, at_rate, rate = measure(port, present, args, say)
+            reports = measure_reports(port, folder / "gateway-tokens.json", args, say)
+        table, passed = report(present, skipped, peaks, at_rate, rate, args) if peaks else ("", True)
+        reports_table, reports_passed = report_reports(reports, args)
+        passed &= reports_passed
+        print(table + "\n\n" + reports_table if table else reports_table)
         print(f"Overall: {verdict(passed)}")
         return 0
     finally:

@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from storefront.auth import bp as auth_bp
     from storefront.auth.login_manager import init_app as init_login
     from storefront.errors import init_app as init_errors
+    from storefront.gateway import bp as gateway_bp
     from storefront.payments import bp as payments_bp
     from storefront.public import bp as public_bp
     from storefront.reserve import bp as reserve_bp
@@ -57,12 +58,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(gateway_bp, url_prefix="/gateway/v1")
     app.register_blueprint(shop_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(reserve_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(payments_bp, url_prefix="/payments")
     csrf.exempt(api_bp)
+    csrf.exempt(gateway_bp)
     from storefront.payments.routes import webhook
 
     csrf.exempt(webhook)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import select
 
 from pricing import CatalogError
 from hardware.errors import HardwareError
@@ -66,7 +67,10 @@ def demo_cli():
 
 @demo_cli.command("load")
 @click.option("--no-accounts", is_flag=True, help="Only the catalog and the inventory, no demo accounts.")
-def demo_load_command(no_accounts: bool):
+@click.option("--gateway-tokens", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to keep the demo gateways' credentials for the simulator "
+                   "(default: instance/demo-gateway-tokens.json).")
+def demo_load_command(no_accounts: bool, gateway_tokens: Path | None):
     """Load the demo catalog, inventory and accounts, each unless there is one already."""
     if has_catalog(db.session()):
         click.echo("A catalog is already loaded; demo catalog left alone.")
@@ -83,6 +87,37 @@ def demo_load_command(no_accounts: bool):
     created = [] if no_accounts else load_demo_accounts(db.session())
     if created:
         click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): {', '.join(created)}")
+    if not no_accounts:
+        path = gateway_tokens or Path(current_app.instance_path) / DEMO_GATEWAY_TOKENS
+        count = write_demo_gateway_tokens(db.session(), path)
+        click.echo(f"Gateway credentials for the simulator: {path} ({count} new)")
+
+
+DEMO_GATEWAY_TOKENS = "demo-gateway-tokens.json"
+
+
+def write_demo_gateway_tokens(session, path: Path) -> int:
+    """Development only: a credential for every gateway, kept in `path` for
+    tools/gateway_simulator.py. Those still valid are kept; returns how many were made."""
+    from hardware.models import Gateway
+    from storefront.services import gateways
+
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    tokens, made = {}, 0
+    for gateway in session.scalars(select(Gateway).order_by(Gateway.name)).all():
+        token = known.get(gateway.name) if isinstance(known, dict) else None
+        found = gateways.gateway_for_token(session, token) if isinstance(token, str) else None
+        if found is None or found.id != gateway.id:
+            token = gateways.create_token(session, gateway.name)[1]
+            made += 1
+        tokens[gateway.name] = token
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(tokens, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+    return made
 
 
 @click.group("users", cls=AppGroup)

@@ -37,6 +37,10 @@ def from_environment(instance_path: str) -> dict:
         "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "1")),
         # The same for the stock counts the landing page shows (selling always checks).
         "STOCK_RECHECK_SECONDS": float(os.environ.get("STOCK_RECHECK_SECONDS", "1")),
+        # A gateway that sent no heartbeat for this long is offline: its numbers are out of service.
+        "GATEWAY_SILENCE_SECONDS": int(os.environ.get("GATEWAY_SILENCE_SECONDS", "300")),
+        # Message bodies are kept this many days, then purged by `jobs run` (counts stay).
+        "MESSAGE_RETENTION_DAYS": int(os.environ.get("MESSAGE_RETENTION_DAYS", "90")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

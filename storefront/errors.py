@@ -70,7 +70,7 @@ def as_storefront_error(error: Exception) -> StorefrontError:
 
 
 def _wants_problem_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/")
+    return request.blueprint in ("api", "gateway") or request.path.startswith(("/api/", "/gateway/"))
 
 
 def _json_member(value):

@@ -98,3 +98,20 @@ def stock():
         click.echo("No long-term numbers in stock.")
     for code, count in sorted(counts.items()):
         click.echo(f"{code}  {count}")
+
+
+@hw_cli.command("gateway-token")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Revoke the gateway's credential instead of making a new one.")
+def gateway_token(name, revoke):
+    """A new credential for gateway NAME (its old one stops working), printed once."""
+    from storefront.services import gateways
+
+    if revoke:
+        count = _run(gateways.revoke_token, name)
+        click.echo(f"Revoked {count} credential(s) of {name}; it can no longer use the gateway API.")
+        return
+    _token, plain = _run(gateways.create_token, name)
+    click.echo(plain)
+    click.echo(f"This is {name}'s credential for /gateway/v1. It is shown only now; a new one replaces it.",
+               err=True)

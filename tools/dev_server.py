@@ -16,6 +16,18 @@ from stripe_standin import LocalStripe  # noqa: E402
 WEBHOOK_SECRET = "whsec_local_development"
 
 
+def _start_gateway_simulator(host: str, port: str, environment: dict):
+    """The gateway simulator (tools/gateway_simulator.py) against this server, with the
+    credentials `flask demo load` wrote; the demo numbers get demo messages."""
+    tokens = Path("instance") / "demo-gateway-tokens.json"
+    if not tokens.exists() or os.environ.get("GATEWAY_SIMULATOR", "1") == "0":
+        return None
+    print("Gateway simulator: heartbeats and demo messages for the demo numbers "
+          "(GATEWAY_SIMULATOR=0 turns it off).", flush=True)
+    return subprocess.Popen([sys.executable, str(Path(__file__).with_name("gateway_simulator.py")), "run",
+                             "--base", f"http://{host}:{port}", "--tokens", str(tokens)], env=environment)
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "5000")
@@ -25,6 +37,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stripe = None
     server = None
+    simulator = None
     try:
         if not os.environ.get("STRIPE_API_BASE") and not os.environ.get("STRIPE_SECRET_KEY", "").startswith("sk_live"):
             stripe = LocalStripe(log_path=Path("instance") / "localstripe.log")
@@ -55,6 +68,7 @@ def main() -> int:
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        simulator = _start_gateway_simulator(host, port, environment)
         status = server.wait()
     except KeyboardInterrupt:  # Ctrl+C before the handlers were in place
         stopping.append(signal.SIGINT)
@@ -67,6 +81,9 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+        if simulator is not None and simulator.poll() is None:
+            simulator.terminate()
+            simulator.wait(timeout=10)
         if stripe:
             stripe.stop()
     if stopping:

@@ -44,6 +44,7 @@ MAX_FAILURE_REASON = 300
 # A gateway's clock may run a little ahead; further than this is a bad report.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 DEFAULT_RETENTION_DAYS = 90
+LARGEST_ID = 2**31 - 1
 
 
 class MessageError(StorefrontError):
@@ -238,6 +239,8 @@ def outbound_queue(session: Session, gateway: Gateway, limit: int = 50) -> list[
 
 
 def _gateways_message(session: Session, gateway: Gateway, message_id: int) -> Message:
+    if not 0 < message_id <= LARGEST_ID:
+        raise NoSuchMessage(f"Gateway '{gateway.name}' has no outbound message {message_id}.")
     message = session.scalar(select(Message).where(Message.id == message_id, Message.gateway_id == gateway.id,
                                                    Message.direction == OUTBOUND).with_for_update())
     if message is None:

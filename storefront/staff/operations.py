@@ -8,7 +8,7 @@ from hardware.models import Partner
 from storefront import db
 from storefront.roles import role_required
 from storefront.rendering import render
-from storefront.services import operations
+from storefront.services import gateways as gateway_service, operations
 from storefront.services.catalog import current_catalog
 from storefront.staff import bp
 from storefront.staff.operations_forms import GatewayForm, PullSimForm, ShortNumberForm, SimForm
@@ -32,12 +32,15 @@ def _forms(**bound) -> dict:
     return forms
 
 
-def _page(status: int = 200, **bound):
+def _page(status: int = 200, new_credential: tuple[str, str] | None = None, **bound):
     session = db.session()
     return render(
         "staff/operations.html",
         status=status,
         gateways=operations.gateways_overview(session),
+        traffic=gateway_service.traffic_by_gateway(session),
+        credentials=gateway_service.live_tokens(session),
+        new_credential=new_credential,
         stock=operations.long_term_stock(session),
         pool=operations.short_term_pool(session),
         catalog=current_catalog(session),
@@ -118,3 +121,23 @@ def toggle_gateway(name: str):
         except HardwareError as error:
             flash(error.message)
     return redirect(url_for("staff.operations_page"))
+
+
+@bp.post("/operations/gateways/<name>/credential")
+@role_required("operations")
+def gateway_credential(name: str):
+    """A new credential for the gateway, shown on this answer only (never stored in clear)."""
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("staff.operations_page"))
+    try:
+        if request.form.get("revoke") == "1":
+            gateway_service.revoke_token(db.session(), name)
+            flash(f"{name}'s credential is revoked: it can no longer use the gateway API.")
+            return redirect(url_for("staff.operations_page"))
+        _token, plain = gateway_service.create_token(db.session(), name)
+    except HardwareError as error:
+        flash(error.message)
+        return redirect(url_for("staff.operations_page"))
+    response = _page(new_credential=(name, plain))
+    response.headers["Cache-Control"] = "no-store"
+    return response
