@@ -46,9 +46,10 @@ def _page(rental, send_form=None, forwarding_form=None, status=200):
         before = console.parse_cursor(request.args.get("before"), "before")
     except InvalidRequest:
         before = None
-    page = console.messages_of(session, rental, before=before, query=query)
-    if request.htmx and request.args.get("seen") == page.fingerprint:
+    seen = request.args.get("seen") if request.htmx else None
+    if seen and seen == console.fingerprint(session, rental, before=before, query=query):
         return make_response("", 204)  # nothing changed: the open page keeps its selection
+    page = console.messages_of(session, rental, before=before, query=query)
     settings = forwarding.settings_of(session, rental)
     if forwarding_form is None:
         forwarding_form = ForwardingForm(formdata=None, webhook_url=settings.webhook_url if settings else "",
