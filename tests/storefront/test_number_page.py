@@ -177,3 +177,25 @@ def test_an_offline_gateway_shows_out_of_service(customers, stocked_app):
         with db.transaction(session):
             set_gateway_online(session, gateway.name, False)
     assert "out of service" in words(client.get(f"/numbers/{rented.id}"))
+
+
+def test_my_numbers_and_the_return_page_count_real_traffic(customers, stocked_app):
+    client = customers.signed_in()
+    quiet = rent(stocked_app, "ada@example.com", hours_ago=1)
+    used = rent(stocked_app, "ada@example.com", hours_ago=1)
+    late = rent(stocked_app, "ada@example.com", hours_ago=30)
+    receive(stocked_app, used.id, "hello")
+    listing = words(client.get("/numbers"))
+    assert listing.count("No messages yet: returnable until") == 1
+    assert "Not returnable: this number has sent or received messages." in listing
+    assert "Not returnable: returns are possible within 24 hours of buying" in listing
+    assert "No messages yet: returnable until" in words(client.get(f"/numbers/{quiet.id}/return"))
+    assert "sent or received messages" in words(client.get(f"/numbers/{used.id}/return"))
+    assert "24 hours" in words(client.get(f"/numbers/{late.id}/return"))
+
+
+def test_a_message_queued_to_send_makes_the_number_used(customers, stocked_app):
+    client = customers.signed_in()
+    rented = rent(stocked_app, "ada@example.com", hours_ago=1)
+    client.post(f"/numbers/{rented.id}/messages", data={"to": "+4915123456789", "text": "hi"})
+    assert "Not returnable: this number has sent or received messages." in words(client.get(f"/numbers/{rented.id}"))
