@@ -199,3 +199,13 @@ def test_a_message_queued_to_send_makes_the_number_used(customers, stocked_app):
     rented = rent(stocked_app, "ada@example.com", hours_ago=1)
     client.post(f"/numbers/{rented.id}/messages", data={"to": "+4915123456789", "text": "hi"})
     assert "Not returnable: this number has sent or received messages." in words(client.get(f"/numbers/{rented.id}"))
+
+
+def test_a_short_term_number_sends_through_its_pool_gateway_and_says_sms_may_show(customers, stocked_app):
+    client = customers.signed_in()
+    rented = rent(stocked_app, "ada@example.com", "FR", "short", months=2)
+    html = words(client.get(f"/numbers/{rented.id}"))
+    assert "may show “SMS” as the sender" in html or "may see “SMS” as the sender" in html
+    answer = client.post(f"/numbers/{rented.id}/messages", data={"to": "+33 6 12 34 56 78", "text": "Bonjour"})
+    assert answer.status_code == 302
+    assert "To +33612345678" in words(client.get(answer.headers["Location"]))
