@@ -429,7 +429,8 @@ def openapi_document(server_url: str) -> dict:
         "info": {
             "title": "Numbers storefront API",
             "version": "1",
-            "description": "Prices, purchases, extends, reservations and credits of rented phone numbers. "
+            "description": "Prices, purchases, extends, reservations and credits of rented phone numbers; "
+            "their messages (read, send) and forwarding. "
             "Money is a string with two decimals, in euros. Errors are application/problem+json.",
         },
         "servers": [{"url": server_url}],
