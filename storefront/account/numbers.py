@@ -12,7 +12,7 @@ from storefront import clock, db
 from storefront.account import bp
 from storefront.fields import AmountField
 from storefront.rendering import render
-from storefront.services import credits, rentals
+from storefront.services import credits, offers, rentals
 from storefront.problems import StorefrontError
 from storefront.models.rentals import LEGACY, SHORT_PREPAID
 from storefront.services.quotes import parse_months, parse_tier
@@ -47,6 +47,7 @@ def numbers():
     return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
                   renewed_from_credits=rentals.RENEWED_FROM_CREDITS,
+                  offers=offers.open_offers(session, current_user),
                   returns=rentals.return_checks(session, [rental for rental in mine
                                                           if rental.kind == "long" and rentals.is_current(rental)]))
 
