@@ -1,23 +1,36 @@
 """Numbers like a given one: when a number a customer wants back is gone, support offers
 the closest free number of the same country and kind — the one sharing the longest
 ending (the digits people remember) or the longest beginning (area code and block)."""
+import phonenumbers
 from sqlalchemy.orm import Session
 
 from hardware.inventory import in_stock_query
 from hardware.models import PhoneNumber
 
 
-def shared_digits(wanted: str, other: str) -> int:
-    """How many digits the two numbers share at their end, or at their start, whichever is more."""
-    def common(a: str, b: str) -> int:
-        count = 0
-        for x, y in zip(a, b):
-            if x != y:
-                break
-            count += 1
-        return count
+def _national(e164: str) -> str:
+    """The digits after the country code (+49 15123456789 → 15123456789): numbers of one
+    country all share their country code, so it says nothing about likeness."""
+    try:
+        return str(phonenumbers.parse(e164).national_number)
+    except phonenumbers.NumberParseException:
+        return e164.lstrip("+")
 
-    return max(common(wanted, other), common(wanted[::-1], other[::-1]))
+
+def _common_start(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def shared_digits(wanted: str, other: str) -> int:
+    """How many digits two numbers share at their end, or at the start of their national
+    part (area code, block), whichever is more."""
+    a, b = _national(wanted), _national(other)
+    return max(_common_start(a, b), _common_start(a[::-1], b[::-1]))
 
 
 def similar_numbers(session: Session, e164: str, country_code: str, kind: str, limit: int = 5) -> list[PhoneNumber]:
@@ -27,9 +40,12 @@ def similar_numbers(session: Session, e164: str, country_code: str, kind: str, l
     stops at `limit` rows, so the cost depends on how similar the stock is, not on its size.
     """
     found: dict[int, PhoneNumber] = {}
+    national = _national(e164)
+    country_part = e164[:len(e164) - len(national)]  # "+49"
     query = in_stock_query(country_code, kind).where(PhoneNumber.e164 != e164)
-    for length in range(len(e164) - 1, 0, -1):
-        for pattern in (e164[:length] + "%", "%" + e164[-length:]):
+    # Longest first: at each length, numbers sharing that many digits at the start or the end.
+    for length in range(len(national) - 1, 0, -1):
+        for pattern in (country_part + national[:length] + "%", "%" + national[-length:]):
             if len(found) >= limit:
                 break
             rows = session.scalars(query.where(PhoneNumber.e164.like(pattern),
