@@ -10,7 +10,7 @@ from storefront.api import bp
 from storefront.api.auth import token_required
 from storefront.api.bodies import body
 from storefront.api.idempotency import idempotent
-from storefront.api.numbers import own_rental
+from storefront.api.numbers import _own_rental as own_rental
 from storefront.models.messages import Message
 from storefront.problems import InvalidRequest
 from storefront.services import console, forwarding

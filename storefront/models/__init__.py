@@ -8,6 +8,7 @@ from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
 from storefront.models.forwarding import Forwarding
 from storefront.models.messages import GatewayToken, Message
+from storefront.models.offers import NumberOffer
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
@@ -22,6 +23,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "NumberOffer",
     "Reservation",
     "CopyBlock",
     "CopyVersion",
