@@ -93,7 +93,7 @@ def start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
                "storefront:create_app()"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log,
                               start_new_session=True)
-    deadline = time.monotonic() + 90  # a busy machine starts four workers slowly
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {server.returncode}")
@@ -105,7 +105,7 @@ def start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
             pass
         time.sleep(0.2)
     stop_server(server)
-    raise RuntimeError("gunicorn did not answer within 90 s")
+    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -205,6 +205,11 @@ def record_message(session: Session, e164: str, direction: str) -> PhoneNumber:
     number = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164))
     if number is None:
         raise NoSuchNumber(f"{e164} is not in the inventory.")
+    return count_message(session, number, direction)
+
+
+def count_message(session: Session, number: PhoneNumber, direction: str) -> PhoneNumber:
+    """`record_message` for a number already loaded."""
     # Counted in SQL (col = col + 1): concurrent reports on one number lose no count.
     if direction == "sent":
         number.messages_sent = PhoneNumber.messages_sent + 1

@@ -94,7 +94,7 @@ def test_only_the_stripe_adapter_imports_stripe():
     assert importers == {"storefront/stripe_gateway.py"}
 
 
-BLUEPRINTS = ("account", "api", "auth", "payments", "public", "reserve", "shop", "staff")
+BLUEPRINTS = ("account", "api", "auth", "gateway", "payments", "public", "reserve", "shop", "staff")
 
 
 def test_nothing_imports_into_a_blueprint_package_but_the_app_factory():

@@ -207,7 +207,7 @@ def main(argv=None) -> int:
     parser.add_argument("mode", choices=["run", "burst"])
     parser.add_argument("--base", default="http://127.0.0.1:5000")
     parser.add_argument("--tokens", default="instance/demo-gateway-tokens.json")
-    parser.add_argument("--interval", type=float, default=5, help="run: seconds between heartbeats")
+    parser.add_argument("--interval", type=float, default=10, help="run: seconds between heartbeats")
     parser.add_argument("--message-every", type=float, default=30, help="run: about this many seconds per message")
     parser.add_argument("--messages", type=int, default=1000, help="burst: how many messages")
     parser.add_argument("--retry-share", type=float, default=0.2, help="burst: share of reports sent again")

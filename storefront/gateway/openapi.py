@@ -1,5 +1,4 @@
 """The OpenAPI 3.1 document of /gateway/v1 (served at /gateway/v1/openapi.json)."""
-from storefront.api.openapi import SCHEMAS as USER_API_SCHEMAS
 from storefront.models.messages import MAX_BODY_CHARS
 
 PROBLEM_JSON = "application/problem+json"
@@ -17,7 +16,20 @@ def _json(description: str, ref: str) -> dict:
 
 UNAUTHORIZED = _problem("No credential, or not a live one.")
 SCHEMAS = {
-    "Problem": USER_API_SCHEMAS["Problem"],
+    "Problem": {
+        "type": "object",
+        "description": "An error, as RFC 9457 problem details.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "description": "For validation errors: each bad field.", "items": {
+                "type": "object", "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        },
+    },
     "InboundReport": {
         "type": "object",
         "required": ["id", "to", "from", "text"],

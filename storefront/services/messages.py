@@ -2,7 +2,7 @@
 
 A message belongs to the rental that held the number when it arrived (or was sent), so
 a recycled number never shows its new holder the old holder's messages. Every stored
-message, in or out, is also counted through `hardware.inventory.record_message`: the
+message, in or out, is also counted through `hardware.inventory` (`count_message`, `record_message`'s twin): the
 24-hour unused return reads those counts.
 
 Outbound states:  queued ──(gateway acknowledges)──> sent ──> delivered
@@ -134,12 +134,13 @@ def gateway_number(session: Session, gateway: Gateway, e164: str) -> PhoneNumber
 
 
 def number_in_service(rental: Rental) -> bool:
-    """Whether the rental's number can send and receive now (its gateway online, its SIM in)."""
-    number = rental.number
-    if number.state == lifecycle.OUT_OF_SERVICE:
-        return False
-    gateway = number.gateway
-    return gateway is not None and gateway.online
+    """Whether the rental's number can send and receive now.
+
+    A number goes out of service when its gateway goes offline (silent, or taken offline
+    by operations) or its SIM is pulled, and comes back with it; its state says so, so
+    this reads no more than the rental's number (no query per row on a list).
+    """
+    return rental.number.state != lifecycle.OUT_OF_SERVICE
 
 
 # ---------------------------------------------------------------- inbound
@@ -200,7 +201,7 @@ def record_inbound(session: Session, gateway: Gateway, *, gateway_message_id, to
             if existing is None:
                 raise
             return InboundResult(existing, replay=True)
-        inventory.record_message(session, number.e164, "received")
+        inventory.count_message(session, number, "received")
     return InboundResult(message)
 
 
@@ -225,7 +226,7 @@ def queue_outbound(session: Session, rental: Rental, recipient, body, now: datet
         message = Message(rental_id=rental.id, number_id=rental.number_id, direction=OUTBOUND, gateway_id=gateway_id,
                           sender=rental.number.e164, recipient=recipient, body=body, status=QUEUED, created_at=now)
         session.add(message)
-        inventory.record_message(session, rental.number.e164, "sent")
+        inventory.count_message(session, rental.number, "sent")
     return message
 
 

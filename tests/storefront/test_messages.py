@@ -138,3 +138,24 @@ def test_retention_purges_old_bodies_in_batches_and_keeps_the_counts(customers, 
         assert [m.body is None for m in kept] == [False] + [True] * 5
         assert messages.count_by_rental(session, [rented.id])[rented.id]["in"] == 6
         assert messages.purge_bodies(session, storefront_clock.now(), days=90) == 0
+
+
+def test_a_short_term_pool_number_belongs_to_its_gateway_and_goes_out_with_it(customers, stocked_app):
+    from hardware import inventory
+
+    customers.signed_in()
+    rented = rent(stocked_app, "ada@example.com", "DE", "short", months=1)
+    with stocked_app.app_context():
+        session = db.session()
+        number = _number(session, rented.number_id)
+        assert number.sim is None and number.gateway is not None
+        gateway = number.gateway
+        assert _report(session, gateway, rented.e164).message.rental_id == rented.id
+        assert messages.number_in_service(session.get(Rental, rented.id))
+        with db.transaction(session):
+            inventory.set_gateway_online(session, gateway.name, False)
+        assert _number(session, rented.number_id).state == "out_of_service"
+        assert not messages.number_in_service(session.get(Rental, rented.id))
+        with db.transaction(session):
+            inventory.set_gateway_online(session, gateway.name, True)
+        assert _number(session, rented.number_id).state == "rented"

@@ -1,15 +1,15 @@
 """Messages (per rental), gateway credentials, heartbeats, the pool numbers' gateway
 
-Revision ID: 0016_i14_gateway
-Revises: 0015_reservations
+Revision ID: 0017_i14_gateway
+Revises: 0016_number_offers
 Create Date: 2026-12-03 12:03:09.373782
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_i14_gateway'
-down_revision = '0015_reservations'
+revision = '0017_i14_gateway'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Forwarding of a number's messages; forwards in the outbox name their rental
 
-Revision ID: 0017_i14_console
-Revises: 0016_i14_gateway
+Revision ID: 0018_i14_console
+Revises: 0017_i14_gateway
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0017_i14_console'
-down_revision = '0016_i14_gateway'
+revision = '0018_i14_console'
+down_revision = '0017_i14_gateway'
 branch_labels = None
 depends_on = None
 
