@@ -9,10 +9,11 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from hardware import inventory
-from hardware.models import LONG, SHORT, Gateway, Slot
+from hardware.models import LONG, SHORT, Gateway, PhoneNumber, Sim, Slot
 from storefront import caching, clock
 from storefront.db import transaction
 from storefront.services import reservations
+from storefront.services.paging import Key, Page, keyset_page
 
 
 def add_gateway(session: Session, name: str, country_code: str, slot_count: int, online: bool = True) -> Gateway:
@@ -100,15 +101,23 @@ def short_term_pool(session: Session) -> dict[str, int]:
     return inventory.stock_by_country(session, SHORT)
 
 
-def gateways_overview(session: Session) -> list[Gateway]:
-    """Every gateway with its slots, SIMs and numbers loaded, for the operations page."""
-    return list(
-        session.scalars(
-            select(Gateway)
-            .options(selectinload(Gateway.slots).selectinload(Slot.sim))
-            .order_by(Gateway.country_code, Gateway.name)
-        )
+GATEWAY_ORDER = (Key(Gateway.country_code), Key(Gateway.name), Key(Gateway.id))
+GATEWAYS_PER_PAGE = 10
+
+
+def gateways_overview(session: Session, cursor: str | None = None, size: int = GATEWAYS_PER_PAGE) -> Page:
+    """A page of gateways with their slots, SIMs, numbers and partners, for the operations page:
+    five queries per page however many gateways and SIMs there are (selectinload per level)."""
+    statement = select(Gateway).options(
+        selectinload(Gateway.slots).selectinload(Slot.sim).selectinload(Sim.number).selectinload(PhoneNumber.partner)
     )
+    return keyset_page(session, statement, GATEWAY_ORDER, cursor, size)
+
+
+def gateway_choices(session: Session) -> list[tuple[str, str]]:
+    """(name, country) of every gateway, for the "insert a SIM" form: one narrow query."""
+    return list(session.execute(select(Gateway.name, Gateway.country_code)
+                                .order_by(Gateway.country_code, Gateway.name)).tuples())
 
 
 def has_inventory(session: Session) -> bool:

@@ -15,6 +15,7 @@ from storefront.rendering import render
 from storefront.services import credits, rentals
 from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
+from storefront.services.paging import Page
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
 
@@ -30,13 +31,14 @@ def support():
     session = db.session()
     email = request.args.get("email", "").strip()
     customer = user_by_email(session, email) if email else None
-    mine = rentals.rentals_of(session, customer) if customer else []
+    page = rentals.rentals_of(session, customer, request.args.get("cursor")) if customer else Page()
+    mine = page.items
     offers = {}
     for rental in mine:
         if rental.status == "ended" and rental.number.state == "cooling_off":
             lengths = TIERS if rental.kind == "long" else (1, 3, 6, 12)
             offers[rental.id] = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths]
-    return render("staff/support.html", email=email, customer=customer, rentals=mine, offers=offers,
+    return render("staff/support.html", email=email, customer=customer, rentals=mine, page=page, offers=offers,
                   balance=credits.balance(session, customer.id) if customer else None,
                   model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm())
 
