@@ -5,7 +5,7 @@ half-done, and is where the storefront reacts to new stock.
 """
 
 from flask import Flask, current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hardware import inventory
@@ -89,12 +89,9 @@ def long_term_stock_for_display(session: Session) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Forget the displayed stock whenever this process commits a change (any change:
-    commits are rare next to page views, and this needs no list of what touches stock)."""
-
-    @event.listens_for(app.extensions["database"].sessions, "after_commit")
-    def forget_stock(_session):
-        caching.cache_of(app, "stock").forget()
+    """Forget the displayed stock whenever this process commits a change to the hardware tables
+    (a sale claims a number: hw_numbers; a gateway goes offline: hw_gateways), and only then."""
+    caching.forget_on_commit(app, app.extensions["database"].sessions, "stock", ("hw_",))
 
 
 def short_term_pool(session: Session) -> dict[str, int]:
