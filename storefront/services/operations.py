@@ -99,7 +99,7 @@ def short_term_pool(session: Session) -> dict[str, int]:
 
 
 GATEWAY_ORDER = (Key(Gateway.country_code), Key(Gateway.name), Key(Gateway.id))
-GATEWAYS_PER_PAGE = 10
+GATEWAYS_PER_PAGE = 5
 
 
 def gateways_overview(session: Session, cursor: str | None = None, size: int = GATEWAYS_PER_PAGE) -> Page:
