@@ -18,16 +18,19 @@ from hardware.models import InventoryEvent, PhoneNumber
 CANDIDATES_PER_ROUND = 10
 
 
-def _claim(session: Session, number_id: int, to_state: str, now: datetime, country_code: str, kind: str) -> bool:
+def _claim(session: Session, number_id: int, to_state: str, now: datetime,
+           from_state: str = lifecycle.AVAILABLE, stock_of: tuple[str, str] | None = None) -> bool:
+    """`stock_of` = (country, kind) of a number claimed from stock: the kept count goes down."""
     result = session.execute(
         update(PhoneNumber)
-        .where(PhoneNumber.id == number_id, PhoneNumber.state == lifecycle.AVAILABLE)
+        .where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
         .values(state=to_state, state_changed_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
-    stock.taken(session, country_code.upper(), kind)  # the ORM doesn't see this UPDATE: count it here
+    if from_state == lifecycle.AVAILABLE and stock_of is not None:
+        stock.taken(session, *stock_of)  # the ORM doesn't see this UPDATE: count it here
     return True
 
 
@@ -43,7 +46,7 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
     query = in_stock_query(country_code, kind).with_only_columns(PhoneNumber.id).order_by(PhoneNumber.id)
     if number_id is not None:
         candidates = session.scalars(query.where(PhoneNumber.id == number_id)).all()
-        if not candidates or not _claim(session, number_id, to_state, now, country_code, kind):
+        if not candidates or not _claim(session, number_id, to_state, now, stock_of=(country_code.upper(), kind)):
             raise OutOfStock("That number was just taken by someone else. Please pick another one.")
         return _claimed(session, number_id, to_state)
     while True:
@@ -51,12 +54,24 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
         if not candidates:
             raise OutOfStock(f"No {'long' if kind == 'long' else 'short'}-term numbers are left in {country_code.upper()}.")
         for candidate in candidates:
-            if _claim(session, candidate, to_state, now, country_code, kind):
+            if _claim(session, candidate, to_state, now, stock_of=(country_code.upper(), kind)):
                 return _claimed(session, candidate, to_state)
 
 
-def _claimed(session: Session, number_id: int, to_state: str) -> PhoneNumber:
+def claim_cooling_off(session: Session, number_id: int, to_state: str = lifecycle.HELD) -> PhoneNumber:
+    """Take a number out of its cooling-off for its former holder (the storefront checks who
+    that is). Raises OutOfStock if it is no longer cooling off."""
+    if to_state not in lifecycle.ALLOWED[lifecycle.COOLING_OFF]:
+        raise ForbiddenTransition(f"A cooling-off number cannot become {to_state}.")
+    if not _claim(session, number_id, to_state, clock.now(), from_state=lifecycle.COOLING_OFF):
+        raise OutOfStock("That number is no longer waiting for you.")
+    number = _claimed(session, number_id, to_state, from_state=lifecycle.COOLING_OFF)
+    number.cooling_off_until = None
+    return number
+
+
+def _claimed(session: Session, number_id: int, to_state: str, from_state: str = lifecycle.AVAILABLE) -> PhoneNumber:
     number = session.get(PhoneNumber, number_id, populate_existing=True)
     session.add(InventoryEvent(kind="state_changed", number_id=number_id,
-                               detail={"from": lifecycle.AVAILABLE, "to": to_state, "reason": "allocated"}))
+                               detail={"from": from_state, "to": to_state, "reason": "allocated"}))
     return number

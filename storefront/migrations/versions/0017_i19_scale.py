@@ -2,16 +2,16 @@
 
 Each index is justified by an EXPLAIN in README.md ("Performance notes").
 
-Revision ID: 0016_i19_scale
-Revises: 0015_reservations
+Revision ID: 0017_i19_scale
+Revises: 0016_number_offers
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0016_i19_scale'
-down_revision = '0015_reservations'
+revision = '0017_i19_scale'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 
