@@ -32,6 +32,7 @@ bench: install
 	@command -v wrk >/dev/null || echo "wrk not found (sudo apt-get install wrk): the HTTP benchmark uses its Python load generator"
 	$(BIN)/python -m benchmarks.pricing_bench $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.http_bench $(HTTP_BENCH_ARGS)
+	$(BIN)/python -m benchmarks.scale_bench $(SCALE_BENCH_ARGS)
 
 # On demand only: Lighthouse (npm, benchmarks/package.json, installed only here) with
 # Debian's Chromium against the storefront under gunicorn; landing, FAQ and first buy step; a table of scores.

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hardware import clock, lifecycle
+from hardware import clock, lifecycle, stock
 from hardware.errors import ForbiddenTransition, OutOfStock
 from hardware.inventory import in_stock_query
 from hardware.models import InventoryEvent, PhoneNumber
@@ -19,14 +19,19 @@ CANDIDATES_PER_ROUND = 10
 
 
 def _claim(session: Session, number_id: int, to_state: str, now: datetime,
-           from_state: str = lifecycle.AVAILABLE) -> bool:
+           from_state: str = lifecycle.AVAILABLE, stock_of: tuple[str, str] | None = None) -> bool:
+    """`stock_of` = (country, kind) of a number claimed from stock: the kept count goes down."""
     result = session.execute(
         update(PhoneNumber)
         .where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
         .values(state=to_state, state_changed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    if from_state == lifecycle.AVAILABLE and stock_of is not None:
+        stock.taken(session, *stock_of)  # the ORM doesn't see this UPDATE: count it here
+    return True
 
 
 def allocate(session: Session, country_code: str, kind: str, number_id: int | None = None,
@@ -41,7 +46,7 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
     query = in_stock_query(country_code, kind).with_only_columns(PhoneNumber.id).order_by(PhoneNumber.id)
     if number_id is not None:
         candidates = session.scalars(query.where(PhoneNumber.id == number_id)).all()
-        if not candidates or not _claim(session, number_id, to_state, now):
+        if not candidates or not _claim(session, number_id, to_state, now, stock_of=(country_code.upper(), kind)):
             raise OutOfStock("That number was just taken by someone else. Please pick another one.")
         return _claimed(session, number_id, to_state)
     while True:
@@ -49,7 +54,7 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
         if not candidates:
             raise OutOfStock(f"No {'long' if kind == 'long' else 'short'}-term numbers are left in {country_code.upper()}.")
         for candidate in candidates:
-            if _claim(session, candidate, to_state, now):
+            if _claim(session, candidate, to_state, now, stock_of=(country_code.upper(), kind)):
                 return _claimed(session, candidate, to_state)
 
 

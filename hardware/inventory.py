@@ -4,7 +4,7 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hardware import clock, lifecycle
+from hardware import clock, lifecycle, stock
 from hardware.errors import (
     AlreadyExists,
     HardwareError,
@@ -251,6 +251,12 @@ def _stock_query(kind: str):
 
 
 def stock_by_country(session: Session, kind: str = LONG) -> dict[str, int]:
+    """Numbers free to sell per country, from the maintained counts (hardware/stock.py)."""
+    return stock.counts(session, kind)
+
+
+def counted_stock(session: Session, kind: str = LONG) -> dict[str, int]:
+    """The same, counted from the numbers (grows with the stock: for checks, not for pages)."""
     return dict(session.execute(_stock_query(kind)).tuples().all())
 
 

@@ -1,7 +1,7 @@
 """Inventory tables: partners, gateways with their slots, SIM cards, phone numbers, events."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware import clock
@@ -69,6 +69,8 @@ class Sim(Base):
 
 class PhoneNumber(Base):
     __tablename__ = "hw_numbers"
+    # Allocation and the buy wizard: the in-stock numbers of one country and kind, by id.
+    __table_args__ = (Index("ix_hw_numbers_country_kind_state_id", "country_code", "kind", "state", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     e164: Mapped[str] = mapped_column(String(16), unique=True)
@@ -107,6 +109,8 @@ class InventoryEvent(Base):
     """What happened to the hardware: messages, gateways going off- or online, returns to the pool."""
 
     __tablename__ = "hw_events"
+    # The unused-return check: the latest message on a number (README, performance notes).
+    __table_args__ = (Index("ix_hw_events_number_id_created_at", "number_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -114,3 +118,13 @@ class InventoryEvent(Base):
     gateway_id: Mapped[int | None] = mapped_column(ForeignKey("hw_gateways.id"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+class StockCount(Base):
+    """Available numbers per country and kind, kept up to date by hardware/stock.py."""
+
+    __tablename__ = "hw_stock"
+
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5), primary_key=True)
+    available: Mapped[int] = mapped_column(Integer, default=0)

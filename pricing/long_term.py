@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pricing.memo import per_catalog
 from pricing.money import Money
 from pricing.quote import Quote, QuoteLine, setup_fee_line, total_of
 from pricing.tiers import check_tier
@@ -31,6 +32,7 @@ def effective_monthly(total: Money, tier_months: int) -> Money:
     return (total / tier_months).rounded_to_cents()
 
 
+@per_catalog
 def long_term_bundle(catalog: "Catalog", country_code: str, tier_months) -> Quote:
     """The purchase quote of a bundle: rule 2 plus the setup fee of rule 3 ("charged at
     purchase … never on an extend or renewal")."""
@@ -69,6 +71,7 @@ def loyalty_percent(policy: "LoyaltyPolicy", held_months: int) -> Decimal:
     return min(policy.percent_per_step * steps, policy.max_percent)
 
 
+@per_catalog
 def long_term_extend(catalog: "Catalog", country_code: str, tier_months, held_months: int) -> Quote:
     """Rule 4: the loyalty discount is "applied to the bundle total; the result is rounded
     to whole euros again." No setup fee on an extend (rule 3)."""

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pricing.memo import per_catalog
 from pricing.money import Money
 from pricing.quote import Quote, QuoteLine, setup_fee_line, total_of
 from pricing.tiers import check_months
@@ -22,6 +23,7 @@ def volume_discount(catalog: "Catalog", months: int) -> Decimal:
     return max(applicable, key=lambda row: row.min_months).percent if applicable else Decimal(0)
 
 
+@per_catalog
 def short_term_prepaid(catalog: "Catalog", country_code: str, months) -> Quote:
     """Rule 1: "total = rate × months × (1 − volume_discount(months)), rounded to cents",
     plus the one-time setup fee of rule 3."""
@@ -80,6 +82,7 @@ def prorated_first_month(monthly_fee: Money, start: date) -> Money:
     return (monthly_fee * days_left_in_month(start) / DAYS_IN_A_BILLING_MONTH).rounded_to_cents()
 
 
+@per_catalog
 def subscription_first_charge(catalog: "Catalog", country_code: str, start: date) -> Quote:
     """Rule 5: "First charge = setup fee + prorated first month." From the next 1st on,
     the full fee is charged in advance each month."""

@@ -7,9 +7,10 @@ Reads and writes are thread-safe; a full cache (`max_entries`) starts over empty
 """
 import threading
 from typing import Any
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 from flask import Flask
+from sqlalchemy import event, inspect
 
 from storefront import clock
 
@@ -72,3 +73,56 @@ def cache_of(app: Flask, name: str, max_entries: int | None = None) -> Cache:
             if name not in caches:
                 caches[name] = Cache(max_entries)
     return caches[name]
+
+
+# Forgetting what a commit changed ---------------------------------------------------------
+#
+# A cache is forgotten when this process commits a change to one of the tables its values
+# are made from (a page kept for visitors: catalog, copy and stock), not on every commit: a
+# purchase of a short-term number must not empty the FAQ's cache. Which tables a transaction
+# wrote is gathered from the session's flushes (ORM objects) and from ORM-enabled
+# INSERT/UPDATE/DELETE statements (e.g. allocation's conditional UPDATE claim).
+
+_TOUCHED = "storefront_touched_tables"
+
+
+def _note(session, tables) -> None:
+    session.info.setdefault(_TOUCHED, set()).update(tables)
+
+
+def track_writes(sessions) -> None:
+    """Make sessions of `sessions` (a sessionmaker) remember the tables each transaction writes."""
+    if getattr(sessions, "_storefront_tracked", False):
+        return
+    sessions._storefront_tracked = True
+
+    @event.listens_for(sessions, "after_flush")
+    def flushed(session, _context):
+        _note(session, {mapper_table.name
+                        for obj in (*session.new, *session.dirty, *session.deleted)
+                        for mapper_table in inspect(obj).mapper.tables})
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def executed(state):
+        if state.is_insert or state.is_update or state.is_delete:
+            table = getattr(state.statement, "table", None)
+            if table is not None:
+                _note(state.session, {getattr(table, "name", str(table))})
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def ended(session, transaction):
+        # After every after_commit listener has run (or after a rollback): start afresh.
+        if transaction.parent is None:
+            session.info.pop(_TOUCHED, None)
+
+
+def forget_on_commit(app: Flask, sessions, name: str, table_prefixes: Iterable[str]) -> None:
+    """Forget the app's cache `name` whenever a session of `sessions` commits a write to a table
+    whose name starts with one of `table_prefixes` ("hw_" for all of the hardware tables)."""
+    prefixes = tuple(table_prefixes)
+    track_writes(sessions)
+
+    @event.listens_for(sessions, "after_commit")
+    def committed(session):
+        if any(table.startswith(prefixes) for table in session.info.get(_TOUCHED, ())):
+            cache_of(app, name).forget()

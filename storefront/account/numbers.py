@@ -41,14 +41,14 @@ def _rental_or_404(rental_id: int):
 @login_required
 def numbers():
     session = db.session()
-    mine = rentals.rentals_of(session, current_user)
+    page = rentals.rentals_of(session, current_user, request.args.get("cursor"))
     chosen = set(request.args.getlist("rental", type=int))
-    confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
-    return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
+    confirming = [rental for rental in rentals.rentals_by_ids(session, current_user, chosen) if rentals.is_current(rental)]
+    return render("account/numbers.html", rentals=page.items, page=page, confirming=confirming, form=ConfirmForm(),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
                   renewed_from_credits=rentals.RENEWED_FROM_CREDITS,
                   offers=offers.open_offers(session, current_user),
-                  returns=rentals.return_checks(session, [rental for rental in mine
+                  returns=rentals.return_checks(session, [rental for rental in page.items
                                                           if rental.kind == "long" and rentals.is_current(rental)]))
 
 

@@ -1,12 +1,13 @@
 """The token-holder's credits: the balance and the ledger behind it."""
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
 from storefront.models import LedgerEntry
 from storefront.services import credits
+from storefront.services.paging import page_size
 
 
 def entry_json(entry: LedgerEntry) -> dict:
@@ -17,9 +18,13 @@ def entry_json(entry: LedgerEntry) -> dict:
 @bp.get("/credits")
 @token_required
 def credits_balance():
+    """The balance and a page of the ledger, newest first; `next_cursor` (null on the last page)
+    is passed back as `?cursor=` for the next one; `?limit=` from 1 to 200 (default 50)."""
     session = db.session()
+    page = credits.ledger(session, g.api_user.id, request.args.get("cursor"), page_size(request.args.get("limit")))
     return jsonify({
         "balance": credits.balance(session, g.api_user.id).as_string(),
-        "ledger": [entry_json(entry) for entry in credits.ledger(session, g.api_user.id)],
+        "ledger": [entry_json(entry) for entry in page.items],
+        "next_cursor": page.next_cursor,
         "as_of": clock.now().isoformat(),
     })

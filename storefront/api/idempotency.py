@@ -7,7 +7,7 @@ import hashlib
 from functools import wraps
 
 from flask import g, jsonify, make_response, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storefront import db
@@ -36,7 +36,14 @@ def idempotent(view):
         if len(key) > MAX_KEY_LENGTH:
             return problem(422, "Invalid Idempotency-Key", f"Keys are at most {MAX_KEY_LENGTH} characters.")
         session = db.session()
-        session.rollback()  # start clean: the claim below must be its own transaction
+        user_id = g.api_user.id
+        # Start clean: the claim below must be its own transaction. Nothing written yet (the
+        # usual case): end the read transaction by committing, which keeps what was loaded
+        # (g.api_user) instead of expiring it and reading it again.
+        if session.new or session.dirty or session.deleted:
+            session.rollback()
+        else:
+            session.commit()
         fingerprint = _request_hash()
         try:
             session.add(IdempotentRequest(user_id=g.api_user.id, key=key, request_hash=fingerprint))
@@ -62,16 +69,16 @@ def idempotent(view):
             return response
 
         response = make_response(view(*args, **kwargs))
-        session.rollback()
+        session.rollback()  # whatever the view left unfinished is not kept
         if response.status_code >= 500:
             # A failure of ours is not an answer to keep: the client may retry.
             session.execute(delete(IdempotentRequest).where(
-                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
+                IdempotentRequest.user_id == user_id, IdempotentRequest.key == key))
         else:
-            claim = session.scalar(select(IdempotentRequest).where(
-                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
-            claim.status_code = response.status_code
-            claim.body = response.get_json()
+            # One UPDATE by key (no read of the claim first, no reload of the expired user).
+            session.execute(update(IdempotentRequest).where(
+                IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,
+            ).values(status_code=response.status_code, body=response.get_json()))
         session.commit()
         return response
 

@@ -2,7 +2,7 @@
 parses the body, calls the same service function as the web page and answers JSON; a
 refusal is a StorefrontError, answered as problem+json by storefront/errors.py."""
 
-from flask import g, jsonify, url_for
+from flask import g, jsonify, request, url_for
 
 from pricing import FieldError, Money
 from storefront import clock, db
@@ -14,6 +14,7 @@ from storefront.models import Rental
 from storefront.problems import InvalidRequest, NotFound
 from storefront.services import rentals
 from storefront.services.catalog import current_catalog
+from storefront.services.paging import page_size
 from storefront.services.purchases import buy_with_credits
 from storefront.services.quote_tokens import Checkout
 from storefront.services.quotes import parse_months, parse_quote_request, parse_tier, quote_for, quote_json
@@ -57,10 +58,13 @@ def _own_rental(rental_id: int) -> Rental:
 @bp.get("/numbers")
 @token_required
 def list_numbers():
+    """A page of the caller's numbers, current first; `next_cursor` (null on the last page) is
+    passed back as `?cursor=`; `?limit=` from 1 to 200 (default 50)."""
     session = db.session()
-    mine = rentals.rentals_of(session, g.api_user)
-    checks = rentals.return_checks(session, mine)
-    return jsonify({"numbers": [rental_json(rental, checks.get(rental.id)) for rental in mine]})
+    page = rentals.rentals_of(session, g.api_user, request.args.get("cursor"), page_size(request.args.get("limit")))
+    checks = rentals.return_checks(session, page.items)
+    return jsonify({"numbers": [rental_json(rental, checks.get(rental.id)) for rental in page.items],
+                    "next_cursor": page.next_cursor})
 
 
 def with_renewal(rental: Rental) -> dict:

@@ -1,6 +1,7 @@
 """The storefront's tables (the inventory's live in `hardware.models`, imported here so
 that one metadata, and one set of migrations, holds every table)."""
 import hardware.models  # noqa: F401
+import hardware.stock  # noqa: F401  (keeps hw_stock in step with every flush)
 from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion

@@ -1,7 +1,7 @@
 """Prepaid credits: an append-only ledger; the balance is the sum of a customer's entries."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hardware.db import Base, UTCDateTime
@@ -20,6 +20,8 @@ ENTRY_KINDS = (TOP_UP, PURCHASE, HOLD, HOLD_RELEASE, REFUND, ADJUSTMENT)
 
 class LedgerEntry(Base):
     __tablename__ = "credit_ledger"
+    # A customer's ledger, newest first, a page at a time.
+    __table_args__ = (Index("ix_credit_ledger_user_id_created_at_id", "user_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

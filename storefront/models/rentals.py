@@ -2,7 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
@@ -30,6 +30,12 @@ RETURNED = "returned"
 
 class Rental(Base):
     __tablename__ = "rentals"
+    __table_args__ = (
+        # A customer's numbers, newest first, a page at a time.
+        Index("ix_rentals_user_id_started_at_id", "user_id", "started_at", "id"),
+        # The jobs: current rentals whose paid time ends before a given moment.
+        Index("ix_rentals_status_paid_through", "status", "paid_through"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -55,6 +61,9 @@ class Rental(Base):
     legacy_discount_percent: Mapped[Decimal | None] = mapped_column(PERCENT)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    # The last renewal reminder step done ("<paid_through date>:<days before>"), so the jobs
+    # never look at it again for that step.
+    reminded: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship()
     number: Mapped[PhoneNumber] = relationship()

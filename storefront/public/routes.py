@@ -12,7 +12,7 @@ from storefront.services.quotes import price_table
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_for_visitors(params=("country",))
 def landing():
     catalog = catalog_for_display(db.session())
     on_sale = catalog.countries_on_sale
@@ -41,7 +41,7 @@ def landing():
 
 
 @bp.get("/faq")
-@cached_for_visitors
+@cached_for_visitors(params=("q",))
 def faq():
     query = request.args.get("q", "").strip()[:200]
     return render("public/faq.html", block="results", query=query, entries=faq_entries(db.read_session(), query))

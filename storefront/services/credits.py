@@ -16,6 +16,7 @@ from storefront.problems import PAYMENT_REQUIRED, StorefrontError
 from storefront.models import LedgerEntry, User
 from storefront.models.credits import ADJUSTMENT, ENTRY_KINDS
 from storefront.services.accounts import AccountError, user_by_email
+from storefront.services.paging import DEFAULT_SIZE, Key, Page, keyset_page
 
 
 class InsufficientCredits(StorefrontError):
@@ -39,13 +40,21 @@ def balance(session: Session, user_id: int) -> Money:
     return total.rounded_to_cents()
 
 
-def ledger(session: Session, user_id: int, limit: int = 100) -> list[LedgerEntry]:
-    return list(
-        session.scalars(
-            select(LedgerEntry).where(LedgerEntry.user_id == user_id)
-            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
-        )
-    )
+LEDGER_ORDER = (Key(LedgerEntry.created_at, descending=True), Key(LedgerEntry.id, descending=True))
+
+
+def balances(session: Session, user_ids) -> dict[int, Money]:
+    """The balance of each of these customers, in one grouped query."""
+    ids = list(user_ids)
+    query = (select(LedgerEntry.user_id, func.sum(LedgerEntry.amount))
+             .where(LedgerEntry.user_id.in_(ids)).group_by(LedgerEntry.user_id))
+    totals = dict(session.execute(query).tuples().all()) if ids else {}
+    return {user_id: (totals.get(user_id) or Money.zero("EUR")).rounded_to_cents() for user_id in ids}
+
+
+def ledger(session: Session, user_id: int, cursor: str | None = None, size: int = DEFAULT_SIZE) -> Page:
+    """A page of the customer's ledger, newest first (keyset-paged, see services/paging.py)."""
+    return keyset_page(session, select(LedgerEntry).where(LedgerEntry.user_id == user_id), LEDGER_ORDER, cursor, size)
 
 
 def entry_with_key(session: Session, key: str) -> LedgerEntry | None:

@@ -161,9 +161,11 @@ class Traffic:
     queued: int = 0
 
 
-def traffic_by_gateway(session: Session, now: datetime | None = None) -> dict[int, Traffic]:
-    """Per gateway: messages in and out since midnight UTC, and its outbound queue depth.
-    One grouped query for every gateway; counts only, never bodies."""
+def traffic_by_gateway(session: Session, now: datetime | None = None,
+                       gateway_ids: list[int] | None = None) -> dict[int, Traffic]:
+    """Per gateway (all, or those of `gateway_ids`: one page of the operations list): messages
+    in and out since midnight UTC, and its outbound queue depth. One grouped query; counts
+    only, never bodies."""
     now = now or clock.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     today = Message.created_at >= midnight
@@ -172,7 +174,8 @@ def traffic_by_gateway(session: Session, now: datetime | None = None) -> dict[in
                func.sum(case((today & (Message.direction == INBOUND), 1), else_=0)),
                func.sum(case((today & (Message.direction == OUTBOUND), 1), else_=0)),
                func.sum(case((Message.status == QUEUED, 1), else_=0)))
-        .where(Message.gateway_id.is_not(None), or_(today, Message.status == QUEUED))
+        .where(Message.gateway_id.is_not(None), or_(today, Message.status == QUEUED),
+               *([Message.gateway_id.in_(gateway_ids)] if gateway_ids is not None else []))
         .group_by(Message.gateway_id)
     )
     return {gateway_id: Traffic(int(received or 0), int(sent or 0), int(queued or 0))

@@ -5,14 +5,15 @@ half-done, and is where the storefront reacts to new stock.
 """
 
 from flask import Flask, current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hardware import inventory
-from hardware.models import LONG, SHORT, Gateway, Slot
+from hardware.models import LONG, SHORT, Gateway, PhoneNumber, Sim, Slot
 from storefront import caching, clock
 from storefront.db import transaction
 from storefront.services import reservations
+from storefront.services.paging import Key, Page, keyset_page
 
 
 def add_gateway(session: Session, name: str, country_code: str, slot_count: int, online: bool = True) -> Gateway:
@@ -88,27 +89,32 @@ def long_term_stock_for_display(session: Session) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Forget the displayed stock whenever this process commits a change (any change:
-    commits are rare next to page views, and this needs no list of what touches stock)."""
-
-    @event.listens_for(app.extensions["database"].sessions, "after_commit")
-    def forget_stock(_session):
-        caching.cache_of(app, "stock").forget()
+    """Forget the displayed stock whenever this process commits a change to the hardware tables
+    (a sale claims a number: hw_numbers; a gateway goes offline: hw_gateways), and only then."""
+    caching.forget_on_commit(app, app.extensions["database"].sessions, "stock", ("hw_",))
 
 
 def short_term_pool(session: Session) -> dict[str, int]:
     return inventory.stock_by_country(session, SHORT)
 
 
-def gateways_overview(session: Session) -> list[Gateway]:
-    """Every gateway with its slots, SIMs and numbers loaded, for the operations page."""
-    return list(
-        session.scalars(
-            select(Gateway)
-            .options(selectinload(Gateway.slots).selectinload(Slot.sim))
-            .order_by(Gateway.country_code, Gateway.name)
-        )
+GATEWAY_ORDER = (Key(Gateway.country_code), Key(Gateway.name), Key(Gateway.id))
+GATEWAYS_PER_PAGE = 5
+
+
+def gateways_overview(session: Session, cursor: str | None = None, size: int = GATEWAYS_PER_PAGE) -> Page:
+    """A page of gateways with their slots, SIMs, numbers and partners, for the operations page:
+    five queries per page however many gateways and SIMs there are (selectinload per level)."""
+    statement = select(Gateway).options(
+        selectinload(Gateway.slots).selectinload(Slot.sim).selectinload(Sim.number).selectinload(PhoneNumber.partner)
     )
+    return keyset_page(session, statement, GATEWAY_ORDER, cursor, size)
+
+
+def gateway_choices(session: Session) -> list[tuple[str, str]]:
+    """(name, country) of every gateway, for the "insert a SIM" form: one narrow query."""
+    return list(session.execute(select(Gateway.name, Gateway.country_code)
+                                .order_by(Gateway.country_code, Gateway.name)).tuples())
 
 
 def has_inventory(session: Session) -> bool:

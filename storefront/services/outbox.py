@@ -95,38 +95,48 @@ class _Delivery:
     key: str | None = None
 
 
-def deliver_due(session: Session, now: datetime, limit: int = 100) -> dict[str, int]:
-    """Send up to `limit` due messages, each claimed and recorded in its own transactions.
+BATCH = 100
+
+
+def deliver_due(session: Session, now: datetime, batch: int = BATCH, progress=None) -> dict[str, int]:
+    """Send every due message, `batch` at a time: each batch is claimed in one transaction
+    (FOR UPDATE SKIP LOCKED on PostgreSQL, so several runners share the work; a lease keeps
+    a claimed message from being sent twice), sent, and recorded in one transaction. A message
+    that fails waits for its next attempt, so the loop ends. `progress(counts)` after each batch.
 
     Needs an app context for e-mail (storefront.mail reads the app's settings).
     """
     counts = {EMAILS_SENT: 0, WEBHOOKS_DELIVERED: 0, DELIVERIES_FAILED: 0}
-    for _ in range(limit):
-        delivery = _claim_next(session, now)
-        if delivery is None:
-            break
-        error = _attempt(delivery)
+    while deliveries := _claim_batch(session, now, batch):
+        results = [(delivery, _attempt(delivery)) for delivery in deliveries]
         with transaction(session):
-            message = session.get(OutboxMessage, delivery.message_id, populate_existing=True)
-            message.attempts += 1
-            if error is None:
-                message.delivered_at = now
-                message.next_attempt_at = None
-                message.last_error = None
+            messages = {message.id: message for message in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_([d.message_id for d in deliveries]))
+                .execution_options(populate_existing=True))}
+            for delivery, error in results:
+                message = messages[delivery.message_id]
+                message.attempts += 1
+                if error is None:
+                    message.delivered_at = now
+                    message.next_attempt_at = None
+                    message.last_error = None
+                else:
+                    _record_failure(message, now, error)
+        for delivery, error in results:
+            if error is not None:
+                counts[DELIVERIES_FAILED] += 1
             else:
-                _record_failure(message, now, error)
-        if error is not None:
-            counts[DELIVERIES_FAILED] += 1
-        else:
-            counts[EMAILS_SENT if delivery.kind == EMAIL else WEBHOOKS_DELIVERED] += 1
+                counts[EMAILS_SENT if delivery.kind == EMAIL else WEBHOOKS_DELIVERED] += 1
+        if progress:
+            progress(counts)
     return counts
 
 
-def _claim_next(session: Session, now: datetime) -> _Delivery | None:
+def _claim_batch(session: Session, now: datetime, size: int) -> list[_Delivery]:
     with transaction(session):
-        # SKIP LOCKED (PostgreSQL): a runner passes over a row another one is claiming
-        # instead of waiting for it; SQLite, with one writer at a time, ignores it.
-        message = session.scalar(
+        # SKIP LOCKED (PostgreSQL): a runner passes over rows another one is claiming
+        # instead of waiting for them; SQLite, with one writer at a time, ignores it.
+        due = session.scalars(
             select(OutboxMessage)
             .where(
                 OutboxMessage.delivered_at.is_(None),
@@ -134,31 +144,41 @@ def _claim_next(session: Session, now: datetime) -> _Delivery | None:
                 or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
             )
             .order_by(OutboxMessage.id)
-            .limit(1)
+            .limit(size)
             .with_for_update(skip_locked=True)
-        )
-        if message is None:
-            return None
-        message.next_attempt_at = now + CLAIM_LEASE
-        if message.kind == EMAIL:
-            return _Delivery(message.id, EMAIL, message.recipient, subject=message.subject, body=message.body)
-        payload = json.dumps(message.payload, separators=(",", ":")).encode()
-        if message.kind == FORWARD_WEBHOOK:
-            forwarding = session.scalar(select(Forwarding).where(Forwarding.rental_id == message.rental_id))
-            return _Delivery(message.id, message.kind, message.recipient,
-                             url=forwarding.webhook_url if forwarding else None,
-                             secret=forwarding.signing_secret if forwarding else None,
-                             payload=payload, key=message.key, public_only=_production())
-        partner = session.get(Partner, int(message.recipient))
-        return _Delivery(
-            message.id,
-            message.kind,
-            message.recipient,
-            url=partner.notify_url if partner else None,
-            secret=partner.shared_secret if partner else None,
-            payload=payload,
-            key=message.key,
-        )
+        ).all()
+        partner_ids = {int(m.recipient) for m in due if m.kind == PARTNER_WEBHOOK and str(m.recipient).isdigit()}
+        partners = ({p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))}
+                    if partner_ids else {})
+        rental_ids = {m.rental_id for m in due if m.kind == FORWARD_WEBHOOK and m.rental_id is not None}
+        forwardings = ({f.rental_id: f for f in session.scalars(select(Forwarding).where(
+            Forwarding.rental_id.in_(rental_ids)))} if rental_ids else {})
+        deliveries = []
+        for message in due:
+            message.next_attempt_at = now + CLAIM_LEASE
+            if message.kind == EMAIL:
+                deliveries.append(_Delivery(message.id, EMAIL, message.recipient, subject=message.subject,
+                                            body=message.body))
+                continue
+            payload = json.dumps(message.payload, separators=(",", ":")).encode()
+            if message.kind == FORWARD_WEBHOOK:
+                forwarding = forwardings.get(message.rental_id)
+                deliveries.append(_Delivery(message.id, message.kind, message.recipient,
+                                            url=forwarding.webhook_url if forwarding else None,
+                                            secret=forwarding.signing_secret if forwarding else None,
+                                            payload=payload, key=message.key, public_only=_production()))
+                continue
+            partner = partners.get(int(message.recipient)) if str(message.recipient).isdigit() else None
+            deliveries.append(_Delivery(
+                message.id,
+                message.kind,
+                message.recipient,
+                url=partner.notify_url if partner else None,
+                secret=partner.shared_secret if partner else None,
+                payload=payload,
+                key=message.key,
+            ))
+        return deliveries
 
 
 def _production() -> bool:

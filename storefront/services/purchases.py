@@ -73,6 +73,7 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
                 bundle_paid=bundle.amount if bundle else None,
                 purchase_key=checkout.key,
             )
+            rental.number = number  # loaded already: the answer needs no second read of it
             session.add(rental)
     except IntegrityError:
         # The same checkout submitted twice at once: the other request made the rental.

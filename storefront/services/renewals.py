@@ -5,10 +5,10 @@ running the jobs twice does nothing the second time."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storefront.db import transaction
-from storefront.models import OutboxMessage, Rental
+from storefront.models import Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
 from storefront.services import credits, outbox
@@ -21,32 +21,63 @@ __all__ = ["expire_due", "renew_due", "renewal_quote", "send_reminders"]
 REMINDER_DAYS = (7, 1)
 
 
+BATCH = 200
+
+
 def _renewing_from_credits(session: Session):
     return select(Rental).where(Rental.pricing_model.in_(RENEWED_FROM_CREDITS),
                                 Rental.status.in_((states.ACTIVE, states.PAST_DUE)))
 
 
-def renew_due(session: Session, now: datetime) -> tuple[int, int]:
-    """Renew prepaid numbers with auto-renew whose paid time is over; those that can't be paid expire."""
+def claim_batch(session: Session, statement, after_id: int, size: int = BATCH) -> list[Rental]:
+    """The next `size` rentals of `statement` after `after_id`, claimed for this runner until its
+    transaction ends: on PostgreSQL FOR UPDATE SKIP LOCKED (rows another runner holds are passed
+    over, not waited for, and a row is re-checked against the WHERE once locked); on SQLite the
+    transaction's BEGIN IMMEDIATE is the claim (one writer at a time: a second runner waits, then
+    finds the rows done). Walking by id means each run looks at each row once and always ends.
+    Their numbers and customers come in the same round trip count (selectinload), not one per row.
+    """
+    statement = (statement.where(Rental.id > after_id).order_by(Rental.id).limit(size)
+                 .options(selectinload(Rental.number), selectinload(Rental.user)))
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True, of=Rental)
+    return list(session.scalars(statement))
+
+
+def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None) -> tuple[int, int]:
+    """Renew prepaid numbers with auto-renew whose paid time is over; those that can't be paid expire.
+
+    A batch at a time, each batch one transaction (a renewal that can't be paid is rolled back
+    to its savepoint and ends the number instead); several runners share the work
+    (claim_batch); each renewal is booked under the key renewal:<rental>:<period>, so nothing
+    is charged twice even if a batch were retried. `progress(renewed, expired)` after each batch.
+    """
     renewed = expired = 0
-    due = session.scalars(_renewing_from_credits(session).where(Rental.auto_renew.is_(True), Rental.paid_through <= now)
-                          .order_by(Rental.id)).all()
-    for rental in due:
-        quote = renewal_quote(session, rental, now)
-        period = rental.paid_through.date().isoformat()
-        months = quote.tier_months or quote.months
-        try:
-            with transaction(session):
-                credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
-                             f"{rental.number.e164}: renewed for {months} months",
-                             reference=rental.number.e164)
-                rental.paid_through = add_months(rental.paid_through, months)
-            renewed += 1
-        except InsufficientCredits as error:
-            with transaction(session):
-                end_rental(session, rental, now, "expired: credits short at renewal")
-                _tell_expired(session, rental, f"We couldn't renew it: {error.message}")
-            expired += 1
+    due = _renewing_from_credits(session).where(Rental.auto_renew.is_(True), Rental.paid_through <= now)
+    last_id = 0
+    while True:
+        with transaction(session):
+            rentals = claim_batch(session, due, last_id, batch)
+            if not rentals:
+                break
+            last_id = rentals[-1].id
+            for rental in rentals:
+                quote = renewal_quote(session, rental, now)
+                period = rental.paid_through.date().isoformat()
+                months = quote.tier_months or quote.months
+                try:
+                    with session.begin_nested():
+                        credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
+                                     f"{rental.number.e164}: renewed for {months} months",
+                                     reference=rental.number.e164)
+                        rental.paid_through = add_months(rental.paid_through, months)
+                    renewed += 1
+                except InsufficientCredits as error:
+                    end_rental(session, rental, now, "expired: credits short at renewal")
+                    _tell_expired(session, rental, f"We couldn't renew it: {error.message}")
+                    expired += 1
+        if progress:
+            progress(renewed, expired)
     return renewed, expired
 
 
@@ -75,30 +106,50 @@ def _tell_expired(session: Session, rental: Rental, why: str) -> None:
     )
 
 
-def send_reminders(session: Session, now: datetime) -> int:
-    """7 days and 1 day before a renewal, tell customers whose credits won't cover it."""
+def send_reminders(session: Session, now: datetime, batch: int = BATCH, progress=None) -> int:
+    """7 days and 1 day before a renewal, tell customers whose credits won't cover it.
+
+    Each rental remembers the last step it was checked for (`Rental.reminded`, e.g.
+    "2027-01-05:7"), so a run only looks at rentals that entered a new step, and a reminder
+    is never sent twice (the outbox key is the same step). Batches as renew_due.
+    """
     sent = 0
-    soon = session.scalars(_renewing_from_credits(session).where(
+    soon = _renewing_from_credits(session).where(
         Rental.auto_renew.is_(True), Rental.paid_through > now,
         Rental.paid_through <= now + timedelta(days=max(REMINDER_DAYS)),
-    ).order_by(Rental.id)).all()
-    for rental in soon:
-        days_left = (rental.paid_through - now).days + 1
-        days = min(day for day in REMINDER_DAYS if days_left <= day)
-        key = f"reminder:{rental.id}:{rental.paid_through.date().isoformat()}:{days}"
-        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
-            continue
-        quote = renewal_quote(session, rental, now)
-        balance = credits.balance(session, rental.user_id)
-        if balance >= quote.total:
-            continue
+    )
+    last_id = 0
+    while True:
         with transaction(session):
-            outbox.queue_email(
-                session, rental.user.email, f"Top up to keep {rental.number.e164}",
-                f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
-                f"({quote.tier_months or quote.months} months). Your credits are {balance}: please top up at least "
-                f"{quote.total - balance} so it doesn't end.\n",
-                key=key,
-            )
-        sent += 1
+            rentals = claim_batch(session, soon, last_id, batch)
+            if not rentals:
+                break
+            last_id = rentals[-1].id
+            steps = {}
+            for rental in rentals:
+                days_left = (rental.paid_through - now).days + 1
+                days = min(day for day in REMINDER_DAYS if days_left <= day)
+                step = f"{rental.paid_through.date().isoformat()}:{days}"
+                if rental.reminded != step:
+                    steps[rental.id] = step
+            balances = credits.balances(session, {r.user_id for r in rentals if r.id in steps})
+            for rental in rentals:
+                step = steps.get(rental.id)
+                if step is None:
+                    continue
+                rental.reminded = step
+                quote = renewal_quote(session, rental, now)
+                balance = balances[rental.user_id]
+                if balance >= quote.total:
+                    continue
+                outbox.queue_email(
+                    session, rental.user.email, f"Top up to keep {rental.number.e164}",
+                    f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
+                    f"({quote.tier_months or quote.months} months). Your credits are {balance}: please top up at least "
+                    f"{quote.total - balance} so it doesn't end.\n",
+                    key=f"reminder:{rental.id}:{step}",
+                )
+                sent += 1
+        if progress:
+            progress(sent)
     return sent

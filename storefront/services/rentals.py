@@ -3,7 +3,7 @@ and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hardware import lifecycle
@@ -32,6 +32,7 @@ from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
 from storefront.services import credits
 from storefront.services.catalog import current_catalog
+from storefront.services.paging import DEFAULT_SIZE, Key, Page, keyset_page
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
 from storefront.problems import StorefrontError
@@ -54,13 +55,32 @@ class RentalError(StorefrontError):
     """Something the customer asked of a number or reservation cannot be done; `message` says why."""
 
 
-def rentals_of(session: Session, user: User) -> list[Rental]:
-    """The customer's numbers, current first, then those that ended."""
-    rentals = session.scalars(select(Rental).where(Rental.user_id == user.id,
-                                                   Rental.status != states.PENDING_PAYMENT)
-                              .options(selectinload(Rental.number))
-                              .order_by(Rental.started_at.desc(), Rental.id.desc())).all()
-    return sorted(rentals, key=lambda rental: not is_current(rental))
+def _current_first(rental: Rental) -> int:
+    return 0 if is_current(rental) else 1
+
+
+# Current numbers first, then those that ended; newest first within each; the id breaks ties.
+RENTAL_ORDER = (
+    Key(case((Rental.status.in_((states.ACTIVE, states.PAST_DUE)), 0), else_=1), value_of=_current_first),
+    Key(Rental.started_at, descending=True),
+    Key(Rental.id, descending=True),
+)
+
+
+def rentals_of(session: Session, user: User, cursor: str | None = None, size: int = DEFAULT_SIZE) -> Page:
+    """A page of the customer's numbers, current first, then those that ended (keyset-paged:
+    the same cost at the first and the thousandth number; `number` loaded with them)."""
+    statement = (select(Rental).where(Rental.user_id == user.id, Rental.status != states.PENDING_PAYMENT)
+                 .options(selectinload(Rental.number)))
+    return keyset_page(session, statement, RENTAL_ORDER, cursor, size)
+
+
+def rentals_by_ids(session: Session, user: User, ids) -> list[Rental]:
+    """The customer's rentals among `ids` (others' ids are ignored), with their numbers, in one query."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Rental).where(Rental.user_id == user.id, Rental.id.in_(list(ids)))
+                                .options(selectinload(Rental.number)).order_by(Rental.id)))
 
 
 def rental_of(session: Session, user: User, rental_id: int) -> Rental | None:

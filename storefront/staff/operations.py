@@ -17,7 +17,7 @@ from storefront.staff.operations_forms import GatewayForm, PullSimForm, ShortNum
 def _forms(**bound) -> dict:
     session = db.session()
     countries = [(c.code, f"{c.name} ({c.code})") for c in current_catalog(session).countries]
-    gateways = [(g.name, f"{g.name} ({g.country_code})") for g in operations.gateways_overview(session)]
+    gateways = [(name, f"{name} ({country})") for name, country in operations.gateway_choices(session)]
     partners = [("", "Our own SIM")] + [(p.name, p.name) for p in session.scalars(select(Partner).order_by(Partner.name))]
     forms = {
         "gateway_form": bound.get("gateway_form") or GatewayForm(formdata=None),
@@ -34,11 +34,13 @@ def _forms(**bound) -> dict:
 
 def _page(status: int = 200, new_credential: tuple[str, str] | None = None, **bound):
     session = db.session()
+    page = operations.gateways_overview(session, request.args.get("cursor"))
     return render(
         "staff/operations.html",
         status=status,
-        gateways=operations.gateways_overview(session),
-        traffic=gateway_service.traffic_by_gateway(session),
+        gateways=page.items,
+        page=page,
+        traffic=gateway_service.traffic_by_gateway(session, gateway_ids=[gateway.id for gateway in page.items]),
         credentials=gateway_service.live_tokens(session),
         new_credential=new_credential,
         stock=operations.long_term_stock(session),

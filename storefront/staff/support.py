@@ -19,6 +19,7 @@ from storefront.services import credits, rentals
 from storefront.services import offers as number_offers
 from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
+from storefront.services.paging import Page
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
 
@@ -38,7 +39,8 @@ def support():
     session = db.session()
     email = request.args.get("email", "").strip()
     customer = user_by_email(session, email) if email else None
-    mine = rentals.rentals_of(session, customer) if customer else []
+    page = rentals.rentals_of(session, customer, request.args.get("cursor")) if customer else Page()
+    mine = page.items
     offers, subscriptions_back = {}, set()
     for rental in mine:
         if rental.status == "ended" and rental.number.state == "cooling_off":
@@ -48,11 +50,14 @@ def support():
                 continue
             lengths = TIERS if rental.kind == "long" else (1, 3, 6, 12)
             offers[rental.id] = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths]
-    # "If it's gone, we'll try to find a similar one": for one ended rental at a time.
-    similar_to = next((rental for rental in mine if rental.id == request.args.get("similar", type=int)
-                       and not rentals.is_current(rental) and rental.id not in offers
+    # "If it's gone, we'll try to find a similar one": for one ended rental at a time (looked up
+    # by id, so it needn't be on the page shown).
+    similar_id = request.args.get("similar", type=int)
+    candidates = rentals.rentals_by_ids(session, customer, [similar_id]) if customer and similar_id else []
+    similar_to = next((rental for rental in candidates
+                       if not rentals.is_current(rental) and rental.id not in offers
                        and rental.id not in subscriptions_back), None)
-    return render("staff/support.html", email=email, customer=customer, rentals=mine, offers=offers,
+    return render("staff/support.html", email=email, customer=customer, rentals=mine, page=page, offers=offers,
                   subscriptions_back=subscriptions_back, similar_to=similar_to,
                   similar=number_offers.similar_for(session, similar_to) if similar_to else [],
                   sent_offers=number_offers.open_offers(session, customer) if customer else [],

@@ -53,3 +53,45 @@ def test_signed_in_visitors_never_get_the_visitors_page(app, stored_copy, clock,
     assert "Sign out" not in visitor.get("/").get_data(as_text=True)
     assert "Sign out" in member.get("/").get_data(as_text=True)
     assert "Sign out" not in visitor.get("/").get_data(as_text=True)
+
+
+def test_unknown_query_parameters_share_the_kept_page(app, stored_copy, clock):
+    visitor = app.test_client()
+    before = hero(visitor)
+    publish_from_another_process(app, "Brand new words")
+    for link in ("/?utm_source=newsletter", "/?fbclid=abc&utm_campaign=x"):
+        page = visitor.get(link).get_data(as_text=True)
+        assert "Brand new words" not in page and before in page
+
+
+def test_api_use_and_other_writes_that_change_no_page_keep_the_pages(app, stored_copy, clock):
+    from tests.storefront.helpers import api_for
+
+    api = api_for(app, "script@example.com")  # a commit: tokens and credits change no public page
+    visitor = app.test_client()
+    before = hero(visitor)
+    publish_from_another_process(app, "Brand new words")
+    for _ in range(3):
+        assert api.get("/credits").status_code == 200
+    assert hero(visitor) == before
+
+
+def test_a_token_records_its_use_at_most_once_a_minute(app, clock):
+    from storefront.models import ApiToken
+    from tests.storefront.helpers import api_for
+
+    api = api_for(app, "script@example.com")
+
+    def last_used():
+        with app.app_context():
+            return db.session().scalar(select(ApiToken.last_used_at))
+
+    api.get("/credits")
+    first = last_used()
+    assert first is not None
+    clock.advance(seconds=30)
+    api.get("/credits")
+    assert last_used() == first
+    clock.advance(seconds=31)
+    api.get("/numbers")
+    assert last_used() > first
