@@ -8,16 +8,17 @@ from pricing import FieldError, Money
 from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
-from storefront.api.bodies import body, money, own_id, purchase_key, whole
+from storefront.api.bodies import body, flag, money, own_id, purchase_key, whole
 from storefront.api.idempotency import idempotent
 from storefront.models import Rental
 from storefront.problems import InvalidRequest, NotFound
-from storefront.services import rentals
+from storefront.services import credits, rentals
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import buy_with_credits
 from storefront.services.quote_tokens import Checkout
 from storefront.services.quotes import parse_quote_request, parse_tier, quote_for, quote_json
 from storefront.services.rentals import ReturnCheck
+from storefront.services.terms import rental_terms
 
 
 def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
@@ -83,10 +84,12 @@ def buy_number():
                                    tier_required=True)
     quote = quote_for(current_catalog(session), request_)
     checkout = Checkout(request_, whole(data, "number_id"), money(data, "expected_total") or quote.total,
-                        purchase_key())
+                        purchase_key(), auto_renew=flag(data, "auto_renew", default=True))
     rental = buy_with_credits(session, g.api_user, checkout)
     answer = rental_json(rental)
     answer["charged"] = quote_json(quote)
+    answer["terms"] = rental_terms(session, rental).as_json()
+    answer["terms"]["balance_after"] = credits.balance(session, g.api_user.id).as_string()
     response = jsonify(answer)
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_number", rental_id=rental.id)

@@ -1,5 +1,6 @@
 """A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
 and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from hardware import lifecycle
 from hardware.models import InventoryEvent
 from pricing import (
+    TIERS,
     Money,
     Quote,
     full_months_held,
@@ -23,7 +25,7 @@ from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
-from storefront.models.credits import PURCHASE, REFUND
+from storefront.models.credits import PURCHASE, REFUND, LedgerEntry
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
 from storefront.services import credits
@@ -33,6 +35,7 @@ from storefront.services.quote_tokens import confirm_price
 from storefront.problems import StorefrontError
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
+COOLING_OFF_DAYS = lifecycle.DEFAULT_COOLING_OFF.days
 RETURNS_LOOKBACK = timedelta(days=90)
 PRICING_MODEL_NAMES = {
     states.BUNDLE: "Bundle",
@@ -173,7 +176,7 @@ class ReturnCheck:
     refund: Quote | None = None
 
 
-def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
+def prior_returns(session: Session, user_id: int, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(Rental).where(
         Rental.user_id == user_id, Rental.status == states.RETURNED, Rental.ended_at >= now - RETURNS_LOOKBACK,
     ))
@@ -199,6 +202,37 @@ def _last_messages(session: Session, rentals: list[Rental]) -> dict[int, datetim
     ).all())
 
 
+EXTENDED_BY = re.compile(r"extended by (\d+) months")
+
+
+def _extends_paid(session: Session, rentals: list[Rental]) -> dict[int, list[tuple[int, Money]]]:
+    """Rule 8: every extend paid on each of these rentals, oldest first, as (months, amount),
+    read from the credits ledger (what was actually paid), in one query."""
+    entries = session.scalars(
+        select(LedgerEntry).where(LedgerEntry.user_id.in_({rental.user_id for rental in rentals}),
+                                  LedgerEntry.kind == PURCHASE, LedgerEntry.idempotency_key.like("extend:%"),
+                                  LedgerEntry.created_at >= min(rental.started_at for rental in rentals))
+        .order_by(LedgerEntry.id)).all()
+    paid: dict[int, list[tuple[int, Money]]] = {rental.id: [] for rental in rentals}
+    for entry in entries:
+        rental_id = entry.idempotency_key.split(":")[1]
+        if rental_id.isdigit() and int(rental_id) in paid:
+            months = EXTENDED_BY.search(entry.description)
+            paid[int(rental_id)].append((int(months.group(1)) if months else 0, -entry.amount))
+    return paid
+
+
+def _with_purchase(rental: Rental, extends: list[tuple[int, Money]]) -> list[tuple[int, Money]]:
+    """The purchase's bundle first: its months are the paid time less the extends' months."""
+    first_tier = full_months_held(rental.started_at.date(), rental.paid_through.date()) - sum(m for m, _ in extends)
+    return [(first_tier if first_tier in TIERS else rental.tier_months, rental.bundle_paid)] + extends
+
+
+def bundles_paid(session: Session, rental: Rental) -> list[tuple[int, Money]]:
+    """The purchase's bundle and every extend paid since, as (months, amount)."""
+    return _with_purchase(rental, _extends_paid(session, [rental])[rental.id])
+
+
 def return_checks(session: Session, rentals: list[Rental], now: datetime | None = None) -> dict[int, ReturnCheck]:
     """`return_check` of each rental by id, in a fixed number of queries however many there are."""
     now = now or clock.now()
@@ -212,15 +246,16 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
     if not candidates:
         return checks
     last_messages = _last_messages(session, candidates)
-    prior_returns = {user_id: _prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
+    extends = _extends_paid(session, candidates)
+    prior_counts = {user_id: prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
     catalog = current_catalog(session)
     for rental in candidates:
         last_message = last_messages.get(rental.number_id)
         if last_message is not None and last_message >= rental.started_at:
             checks[rental.id] = ReturnCheck(False, "This number has sent or received messages, so it can't be returned.")
             continue
-        refund = unused_return_refund(catalog, rental.bundle_paid, prior_returns[rental.user_id],
-                                      rental.country_code, rental.tier_months)
+        paid = _with_purchase(rental, extends[rental.id])
+        refund = unused_return_refund(catalog, paid, prior_counts[rental.user_id], rental.country_code, paid[0][0])
         checks[rental.id] = ReturnCheck(
             True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.", refund)
     return checks
