@@ -59,3 +59,12 @@ def unused_return_refund(
         total=paid - fee,
         tier_months=tier,
     )
+
+
+def forfeited_paid_time(paid: Money, paid_days: int, days_left: int) -> Money:
+    """What giving a number back early leaves unused (nothing is refunded): the share of
+    what was paid for its paid time that is still ahead, `paid × days_left / paid_days`,
+    to cents, never below zero nor above what was paid."""
+    if paid_days <= 0 or days_left <= 0:
+        return Money.zero(paid.currency)
+    return (paid * min(days_left, paid_days) / paid_days).rounded_to_cents()

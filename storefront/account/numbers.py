@@ -43,6 +43,7 @@ def numbers():
     chosen = set(request.args.getlist("rental", type=int))
     confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
     return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
+                  give_backs=rentals.give_back_terms(session, confirming) if confirming else [],
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
                   returns=rentals.return_checks(session, [rental for rental in mine
                                                           if rental.kind == "long" and rentals.is_current(rental)]))
@@ -55,6 +56,9 @@ def unrent():
     if not form.validate_on_submit():
         abort(400)
     ids = request.form.getlist("rental", type=int)
+    if not ids:
+        flash("Nothing was selected: tick the numbers you want to give back first.")
+        return redirect(url_for("account.numbers"))
     if request.form.get("confirmed") != "yes":
         # Without JavaScript the confirmation is a page of its own.
         return redirect(url_for("account.numbers", rental=ids) + "#confirm")

@@ -64,10 +64,21 @@ def list_numbers():
     return jsonify({"numbers": [rental_json(rental, checks.get(rental.id)) for rental in mine]})
 
 
+def give_back_json(item: rentals.GiveBack) -> dict:
+    answer = {"days_forfeited": item.days_left, "forfeited": item.forfeited.as_string(), "refund": "0.00"}
+    if item.unused_return:
+        answer["instead_return_unused_for"] = item.unused_return.refund.total.as_string()
+    return answer
+
+
 @bp.get("/numbers/<int:rental_id>")
 @token_required
 def show_number(rental_id: int):
-    return jsonify(rental_json(_own_rental(rental_id)))
+    rental = _own_rental(rental_id)
+    answer = rental_json(rental)
+    if rentals.is_current(rental):
+        answer["give_back"] = give_back_json(rentals.give_back_terms(db.session(), [rental])[0])
+    return jsonify(answer)
 
 
 @bp.post("/numbers")
@@ -115,8 +126,13 @@ def extend_number(rental_id: int):
 @token_required
 def unrent_number(rental_id: int):
     rental = _own_rental(rental_id)
-    rentals.unrent(db.session(), g.api_user, [rental.id])
-    return jsonify(rental_json(rental))
+    session = db.session()
+    given_back = give_back_json(rentals.give_back_terms(session, [rental])[0]) if rentals.is_current(rental) else None
+    rentals.unrent(session, g.api_user, [rental.id])
+    answer = rental_json(rental)
+    if given_back:
+        answer["given_back"] = given_back
+    return jsonify(answer)
 
 
 @bp.post("/numbers/<int:rental_id>/return")

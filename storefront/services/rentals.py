@@ -13,6 +13,7 @@ from pricing import (
     TIERS,
     Money,
     Quote,
+    forfeited_paid_time,
     full_months_held,
     legacy_renewal,
     long_term_extend,
@@ -125,6 +126,47 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
 
 
 # Unrent and auto-renew -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GiveBack:
+    """What giving one number back means, said on the confirmation: the unused return to
+    prefer when it is still possible, else the paid time that is forfeited."""
+
+    rental: Rental
+    unused_return: "ReturnCheck | None"
+    days_left: int
+    forfeited: Money
+
+
+def _paid_for_time(session: Session, rental: Rental) -> tuple[Money, datetime]:
+    """What was paid for the rental's paid time, and since when (setup fee left out)."""
+    catalog = current_catalog(session)
+    if rental.pricing_model == states.SUBSCRIPTION:
+        return catalog.country(rental.country_code).short_term_monthly, add_months(rental.paid_through, -1)
+    if rental.pricing_model == states.LEGACY:
+        return legacy_quote(rental).total, add_months(rental.paid_through, -rental.legacy_months)
+    if rental.kind == "long" and rental.bundle_paid is not None:
+        later = session.scalars(select(LedgerEntry.amount).where(
+            LedgerEntry.user_id == rental.user_id, LedgerEntry.kind == PURCHASE,
+            LedgerEntry.idempotency_key.like(f"extend:{rental.id}:%")
+            | LedgerEntry.idempotency_key.like(f"renewal:{rental.id}:%"))).all()
+        return sum((-amount for amount in later), rental.bundle_paid), rental.started_at
+    setup = catalog.country(rental.country_code).setup_fee
+    return max(rental.charged_total - setup, Money.zero(setup.currency)), rental.started_at
+
+
+def give_back_terms(session: Session, rentals: list[Rental], now: datetime | None = None) -> list[GiveBack]:
+    now = now or clock.now()
+    checks = return_checks(session, [rental for rental in rentals if rental.kind == "long"], now)
+    terms = []
+    for rental in rentals:
+        paid, since = _paid_for_time(session, rental)
+        days_left = max((rental.paid_through - now).days, 0)
+        check = checks.get(rental.id)
+        terms.append(GiveBack(rental, check if check and check.eligible else None, days_left,
+                              forfeited_paid_time(paid, (rental.paid_through - since).days, days_left)))
+    return terms
+
 
 def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | None = None) -> list[Rental]:
     """Give numbers back: each ends now and waits 30 days for its holder (cooling-off).

@@ -135,3 +135,10 @@ def test_an_unused_return_refunds_the_sum_of_every_bundle_less_one_fee(catalog, 
     assert unused_return_refund(catalog, paid[::-1], prior, "DE", paid[0][0]).total == refund.total
     if len(paid) == 1:
         assert unused_return_refund(catalog, paid[0][1], prior, "DE", paid[0][0]).total == refund.total
+
+
+@given(cents("0.00", "2000.00"), st.integers(-5, 800), st.integers(-5, 800))
+def test_forfeited_paid_time_is_between_nothing_and_what_was_paid(paid, paid_days, days_left):
+    from pricing import forfeited_paid_time
+    lost = forfeited_paid_time(Money.eur(paid), paid_days, days_left)
+    assert Money.zero("EUR") <= lost <= Money.eur(paid)

@@ -31,3 +31,11 @@ def test_after_an_extend_every_bundle_paid_is_refunded_less_one_fee(default_cata
 def test_a_refund_needs_the_purchase_bundle(default_catalog):
     with pytest.raises(ValueError):
         unused_return_refund(default_catalog, [], 0, "DE", 3)
+
+
+def test_giving_back_early_forfeits_the_share_of_paid_time_still_ahead():
+    from pricing import forfeited_paid_time
+    assert forfeited_paid_time(Money.eur("16.00"), 91, 91) == Money.eur("16.00")
+    assert forfeited_paid_time(Money.eur("16.00"), 91, 45) == Money.eur("7.91")
+    assert forfeited_paid_time(Money.eur("16.00"), 91, 0) == Money.eur("0.00")
+    assert forfeited_paid_time(Money.eur("16.00"), 0, 5) == Money.eur("0.00")
