@@ -107,8 +107,9 @@ def extend(rental_id: int):
         # Shown on the form, beside the prices (a refused tier falls back to the first bundle).
         message, status = error.message, error.status
     quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
+    terms = rentals.extend_terms(session, rental, quotes[tier]) if tier in quotes else None
     return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
-                  legacy=rentals.legacy_quote(rental), message=message,
+                  legacy=rentals.legacy_quote(rental), message=message, terms=terms,
                   held=rentals.held_months(rental, clock.now()),
                   loyalty=rentals.loyalty_for(session, rental),
                   balance=credits.balance(session, current_user.id),

@@ -86,6 +86,41 @@ def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -
     return format(percent.normalize(), "f") if percent else ""
 
 
+@dataclass(frozen=True)
+class ExtendTerms:
+    """What an extend changes, said on the extend page: the new paid-until date, the price
+    before and after the loyalty discount (each with its monthly figure), and the loyalty
+    arithmetic — also when rounding to whole euros absorbs it on a short bundle."""
+
+    quote: Quote
+    new_paid_until: datetime
+    before: Money               # the bundle without loyalty
+    before_monthly: Money
+    loyalty_percent: str        # "2", or "" for none
+    unrounded: Money            # bundle × (1 − percent), to cents, before rounding to whole euros
+    loyalty_step_months: int
+
+    @property
+    def absorbed(self) -> bool:
+        return bool(self.loyalty_percent) and self.quote.total == self.before
+
+
+def extend_terms(session: Session, rental: Rental, quote: Quote, now: datetime | None = None) -> ExtendTerms:
+    now = now or clock.now()
+    before = quote.line("bundle").amount
+    policy = current_catalog(session).loyalty
+    percent = loyalty_percent(policy, held_months(rental, now))
+    return ExtendTerms(
+        quote=quote,
+        new_paid_until=add_months(max(rental.paid_through, now), quote.tier_months),
+        before=before,
+        before_monthly=(before / quote.tier_months).rounded_to_cents(),
+        loyalty_percent=format(percent.normalize(), "f") if percent else "",
+        unrounded=(before * (1 - percent / 100)).rounded_to_cents(),
+        loyalty_step_months=policy.step_months,
+    )
+
+
 def legacy_quote(rental: Rental) -> Quote | None:
     """Rule 6: what a grandfathered number renews at, shown beside the bundle price."""
     if rental.pricing_model != states.LEGACY:

@@ -212,3 +212,27 @@ def test_the_api_refunds_every_bundle_less_the_fee_after_an_extend(stocked_app):
     assert answer.status_code == 200 and answer.get_json()["refunded"] == "45.00"
     with stocked_app.app_context():
         assert db.session().scalar(select(Rental.status).where(Rental.id == bought["id"])) == "returned"
+
+
+# 4. Extend --------------------------------------------------------------------------------------
+
+def test_the_extend_page_shows_the_new_date_both_prices_and_honest_loyalty(customers, stocked_app, clock):
+    from storefront.services.purchases import add_months
+    client = customers.signed_in(credits="100.00")
+    held = rent(stocked_app, "ada@example.com", "DE", months_ago=13, tier_months=12,
+                paid_through=clock.now() + timedelta(days=5))
+    paid_through = the_rental(stocked_app, held.id).paid_through
+    long = words(client.get(f"/numbers/{held.id}/extend?tier_months=12"))
+    assert f"Paid until {add_months(paid_through, 12):%-d %B %Y} after this extend" in long
+    assert "12-month bundle, list price €34.00 €2.83 You pay €33.00 €2.75" in long
+    assert "€34.00 − 2 % = €33.32, rounded to whole euros: €33.00" in long
+    # On the 3-month bundle the 2 % (€0.32) disappears in the rounding: said, not hidden.
+    short = words(client.get(f"/numbers/{held.id}/extend?tier_months=3"))
+    assert "€16.00 − 2 % = €15.68, which rounds back to €16.00. On this bundle the discount is absorbed" in short
+
+
+def test_a_legacy_extend_shows_the_old_renewal_beside_the_bundle(customers, stocked_app):
+    client = customers.signed_in(credits="100.00")
+    legacy = rent(stocked_app, "ada@example.com", "DE", legacy=("6.00", 3, "0"), months_ago=1)
+    page = words(client.get(f"/numbers/{legacy.id}/extend?tier_months=3"))
+    assert "Your old renewal (3 months) €18.00 €6.00" in page and "No loyalty discount yet" in page
