@@ -4,7 +4,9 @@ import secrets
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
 
 from pricing import TIERS
 from storefront import clock, db
@@ -44,6 +46,7 @@ def numbers():
     confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
     return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
                   give_backs=rentals.give_back_terms(session, confirming) if confirming else [],
+                  reclaimable=rentals.reclaimable(session, mine),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
                   returns=rentals.return_checks(session, [rental for rental in mine
                                                           if rental.kind == "long" and rentals.is_current(rental)]))
@@ -135,3 +138,35 @@ def return_unused(rental_id: int):
             return redirect(url_for("account.numbers"))
     return render("account/return.html", status=status, rental=rental, message=message,
                   check=rentals.return_check(session, rental), form=PaymentForm(formdata=None))
+
+
+RECLAIM_MONTHS = (1, 3, 6, 12)
+
+
+class ReclaimForm(FlaskForm):
+    length = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    seen_total = AmountField()
+
+
+@bp.route("/numbers/<int:rental_id>/reclaim", methods=["GET", "POST"])
+@login_required
+def reclaim(rental_id: int):
+    """Buy back a number given back less than 30 days ago: a new purchase at today's quote."""
+    session = db.session()
+    rental = _rental_or_404(rental_id)
+    message, status = None, 200
+    if request.method == "POST":
+        form = ReclaimForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            renewed = rentals.reclaim(session, current_user, rental, form.length.data, form.seen_total.data)
+        except StorefrontError as error:
+            message, status = error.message, error.status
+        else:
+            return redirect(url_for("shop.bought", rental_id=renewed.id))
+    waiting = bool(rentals.reclaimable(session, [rental]))
+    lengths = TIERS if rental.kind == "long" else RECLAIM_MONTHS
+    offers = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths] if waiting else []
+    return render("account/reclaim.html", status=status, rental=rental, offers=offers, message=message,
+                  balance=credits.balance(session, current_user.id), form=ReclaimForm(formdata=None))

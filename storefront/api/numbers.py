@@ -40,6 +40,8 @@ def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
         body_["months"] = rental.months
     if rental.ended_at:
         body_["ended_at"] = rental.ended_at.isoformat()
+    if rental.status == "ended" and rental.number.state == "cooling_off" and rental.number.cooling_off_until:
+        body_["reclaim_until"] = rental.number.cooling_off_until.isoformat()
     if rental.kind == "long" and rentals.is_current(rental):
         check = check or rentals.return_check(db.session(), rental)
         body_["unused_return"] = {"eligible": check.eligible, "reason": check.reason}
@@ -148,3 +150,27 @@ def return_number(rental_id: int):
     answer = rental_json(rental)
     answer["refunded"] = refund.as_string()
     return jsonify(answer)
+
+
+@bp.post("/numbers/<int:rental_id>/reclaim")
+@token_required
+@idempotent
+def reclaim_number(rental_id: int):
+    """Buy back a number given back within 30 days: a new purchase at today's quote
+    (long-term: `tier_months`; short-term: `months`), with `expected_total` as shown."""
+    data = body()
+    rental = _own_rental(rental_id)
+    session = db.session()
+    length = (parse_tier(whole(data, "tier_months", required=True)) if rental.kind == "long"
+              else whole(data, "months", required=True))
+    if rental.kind != "long" and not 1 <= length <= 12:
+        raise InvalidRequest([FieldError("months", "must be between 1 and 12")])
+    quote = rentals.reinstate_quote(session, rental, length)
+    renewed = rentals.reclaim(session, g.api_user, rental, length, money(data, "expected_total") or quote.total)
+    answer = rental_json(renewed)
+    answer["charged"] = quote_json(quote)
+    answer["terms"] = rental_terms(session, renewed).as_json()
+    response = jsonify(answer)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.show_number", rental_id=renewed.id)
+    return response

@@ -1,6 +1,7 @@
 """A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
 and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -372,13 +373,59 @@ def reinstate_quote(session: Session, rental: Rental, tier_or_months: int) -> Qu
     return short_term_prepaid(catalog, rental.country_code, tier_or_months)
 
 
+def reclaimable(session: Session, rentals: list[Rental], now: datetime | None = None) -> list[Rental]:
+    """Of these rentals, those whose number waits for them in its cooling-off (SPEC §4): the
+    former holder can reclaim it until `number.cooling_off_until`."""
+    now = now or clock.now()
+    ended = [rental for rental in rentals if rental.status == states.ENDED
+             and rental.number.state == lifecycle.COOLING_OFF
+             and rental.number.cooling_off_until is not None and rental.number.cooling_off_until > now]
+    if not ended:
+        return []
+    latest = dict(session.execute(select(Rental.number_id, func.max(Rental.id))
+                                  .where(Rental.number_id.in_([rental.number_id for rental in ended]))
+                                  .group_by(Rental.number_id)).all())
+    return [rental for rental in ended if latest.get(rental.number_id) == rental.id]
+
+
+def reclaim(session: Session, user: User, rental: Rental, tier_or_months: int, seen_total: Money,
+            now: datetime | None = None) -> Rental:
+    """The former holder buys their cooling-off number back by themselves: a new purchase,
+    at the quote a new buyer would get (setup fee included), with its confirmation e-mail."""
+    now = now or clock.now()
+    if rental.user_id != user.id or not reclaimable(session, [rental], now):
+        raise RentalError(f"{rental.number.e164} can no longer be reclaimed.")
+    from storefront.services.confirmations import queue_purchase_confirmation
+    return _restart(session, rental, tier_or_months, seen_total, now, key=f"reclaim:{rental.id}",
+                    note="reclaimed by its former holder", then=lambda renewed: queue_purchase_confirmation(session, renewed))
+
+
 def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total: Money,
-              now: datetime | None = None) -> Rental:
+              now: datetime | None = None, reason: str = "") -> Rental:
     """Support gives a cooling-off number back to its former holder, charged from their credits
-    as a new purchase. Raises RentalError or InsufficientCredits; charges nothing then."""
+    as a new purchase, and tells them by e-mail (amount and reason). Raises RentalError or
+    InsufficientCredits; charges nothing then."""
     now = now or clock.now()
     if rental.number.state != lifecycle.COOLING_OFF or rental.status not in (states.ENDED,):
         raise RentalError(f"{rental.number.e164} is not waiting for its former holder any more.")
+    from storefront.services import outbox
+    from storefront.services.confirmations import purchase_confirmation_body
+
+    def tell(renewed: Rental) -> None:
+        session.flush()
+        outbox.queue_email(
+            session, rental.user.email, f"{renewed.number.e164} is yours again",
+            f"Our support team reinstated your number {renewed.number.e164} and charged {renewed.charged_total} "
+            f"to your credits (like a new purchase).\nReason: {reason or 'at your request'}\n\n"
+            + purchase_confirmation_body(session, renewed),
+            key=f"reinstated:{renewed.id}")
+    return _restart(session, rental, tier_or_months, seen_total, now, key=f"reinstate:{rental.id}",
+                    note="reinstated by support", then=tell)
+
+
+def _restart(session: Session, rental: Rental, tier_or_months: int, seen_total: Money, now: datetime,
+             key: str, note: str, then: Callable[[Rental], None]) -> Rental:
+    """A new rental of a cooling-off number for its former holder, charged as a new purchase."""
     newer = session.scalar(select(func.count()).select_from(Rental).where(
         Rental.number_id == rental.number_id, Rental.id > rental.id))
     if newer:
@@ -387,9 +434,9 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
     if quote.total != seen_total:
         raise RentalError(f"The price is now {quote.total}, not {seen_total}. Please confirm again.")
     with transaction(session):
-        credits.book(session, rental.user_id, -quote.total, PURCHASE, f"reinstate:{rental.id}",
-                     f"{rental.number.e164}: reinstated", reference=rental.number.e164)
-        lifecycle.move(session, rental.number, lifecycle.RENTED, now, "reinstated by support")
+        credits.book(session, rental.user_id, -quote.total, PURCHASE, key,
+                     f"{rental.number.e164}: {note}", reference=rental.number.e164)
+        lifecycle.move(session, rental.number, lifecycle.RENTED, now, note)
         bundle = quote.line("bundle")
         months = quote.tier_months or quote.months
         renewed = Rental(user_id=rental.user_id, number_id=rental.number_id, country_code=rental.country_code,
@@ -397,6 +444,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
                          tier_months=quote.tier_months, months=quote.months, status=states.ACTIVE,
                          auto_renew=rental.kind == "long", started_at=now, paid_through=add_months(now, months),
                          charged_total=quote.total, bundle_paid=bundle.amount if bundle else None,
-                         purchase_key=f"reinstate-{rental.id}")
+                         purchase_key=key.replace(":", "-"))
         session.add(renewed)
+        then(renewed)  # the e-mail, in the same transaction as the charge
     return renewed

@@ -236,3 +236,43 @@ def test_a_legacy_extend_shows_the_old_renewal_beside_the_bundle(customers, stoc
     legacy = rent(stocked_app, "ada@example.com", "DE", legacy=("6.00", 3, "0"), months_ago=1)
     page = words(client.get(f"/numbers/{legacy.id}/extend?tier_months=3"))
     assert "Your old renewal (3 months) €18.00 €6.00" in page and "No loyalty discount yet" in page
+
+
+# 5. Reclaim by yourself -----------------------------------------------------------------------------
+
+def test_a_customer_reclaims_a_given_back_number_at_the_new_buyers_quote(customers, stocked_app):
+    from pricing import long_term_bundle
+    from storefront.services.catalog import current_catalog
+    client = customers.signed_in(credits="100.00")
+    mine = rent(stocked_app, "ada@example.com", "FR")
+    client.post("/numbers/unrent", data={"rental": [mine.id], "confirmed": "yes"})
+    until = the_rental(stocked_app, mine.id).number.cooling_off_until
+    listing = words(client.get("/numbers"))
+    assert f"{mine.e164} : reclaim until {until:%-d %B %Y}" in listing
+    with stocked_app.app_context():
+        quote = long_term_bundle(current_catalog(db.session()), "FR", 6)
+    page = words(client.get(f"/numbers/{mine.id}/reclaim"))
+    assert f"6 months: {quote.total}" in page and "setup fee included" in page
+    done = client.post(f"/numbers/{mine.id}/reclaim", data={"length": "6", "seen_total": quote.total.as_string()})
+    assert done.status_code == 302 and "is yours" in words(client.get(done.headers["Location"]))
+    assert credits_of(stocked_app, "ada@example.com") == f"{100 - quote.total.amount:.2f}"
+    again = client.post(f"/numbers/{mine.id}/reclaim", data={"length": "6", "seen_total": quote.total.as_string()})
+    assert "can no longer be reclaimed" in words(again)
+    assert mine.e164 not in words(client.get("/numbers")).split("My numbers")[1].split("Given back recently")[0] \
+        or "Given back recently" not in words(client.get("/numbers"))
+
+
+def test_the_api_shows_reclaim_until_and_reclaims(stocked_app, clock):
+    api = api_for(stocked_app, "api@example.com")
+    mine = rent(stocked_app, "api@example.com", "DE")
+    api.delete(f"/numbers/{mine.id}")
+    shown = api.get(f"/numbers/{mine.id}").get_json()
+    assert shown["reclaim_until"] == (clock.now() + timedelta(days=30)).isoformat()
+    wrong = api.post(f"/numbers/{mine.id}/reclaim", {"tier_months": 3, "expected_total": "1.00"})
+    assert wrong.status_code == 409 and credits_of(stocked_app, "api@example.com") == "100.00"
+    answer = api.post(f"/numbers/{mine.id}/reclaim", {"tier_months": 3, "expected_total": "16.00"})
+    assert answer.status_code == 201
+    body = answer.get_json()
+    assert body["number"] == mine.e164 and body["charged"]["total"] == "16.00" and body["terms"]["paid_until"]
+    assert api.post(f"/numbers/{mine.id}/reclaim", {"tier_months": 3}).status_code == 409
+    assert "reclaim_until" not in api.get(f"/numbers/{mine.id}").get_json()  # its number is rented again
