@@ -6,7 +6,7 @@ import pytest
 
 from storefront import clock, db
 from storefront.models import Rental
-from tests.browser.pages import balance_on_page, number_row, open_my_numbers, pick_first_number, start_buying
+from tests.browser.pages import balance_on_page, open_my_numbers, pick_first_number, start_buying
 from tests.storefront.helpers import give_credits
 from tests.storefront.rental_factory import rent
 
