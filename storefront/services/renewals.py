@@ -12,7 +12,7 @@ from storefront.db import transaction
 from storefront.models import OutboxMessage, Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
-from storefront.services import credits, outbox
+from storefront.services import auto_top_up, credits, outbox
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
 from storefront.services.rentals import end_rental, extend_quote, legacy_quote
@@ -38,11 +38,15 @@ def renew_due(session: Session, now: datetime) -> tuple[int, int]:
         quote = renewal_quote(session, rental, now)
         period = rental.paid_through.date().isoformat()
         try:
-            with transaction(session):
-                credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
-                             f"{rental.number.e164}: renewed for {quote.tier_months} months",
-                             reference=rental.number.e164)
-                rental.paid_through = add_months(rental.paid_through, quote.tier_months)
+            try:
+                _renew(session, rental, quote, period)
+            except InsufficientCredits:
+                # A saved card tops up exactly what is missing, then the renewal is booked.
+                missing = quote.total - credits.balance(session, rental.user_id)
+                if not auto_top_up.top_up_for_renewal(session, rental.user, missing, f"auto-top-up:{rental.id}:{period}",
+                                                      f"{rental.number.e164} renewal"):
+                    raise
+                _renew(session, rental, quote, period)
             renewed += 1
         except InsufficientCredits as error:
             with transaction(session):
@@ -50,6 +54,14 @@ def renew_due(session: Session, now: datetime) -> tuple[int, int]:
                 _tell_expired(session, rental, f"We couldn't renew it: {error.message}")
             expired += 1
     return renewed, expired
+
+
+def _renew(session: Session, rental: Rental, quote: Quote, period: str) -> None:
+    with transaction(session):
+        credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
+                     f"{rental.number.e164}: renewed for {quote.tier_months} months",
+                     reference=rental.number.e164)
+        rental.paid_through = add_months(rental.paid_through, quote.tier_months)
 
 
 def expire_due(session: Session, now: datetime) -> int:
@@ -93,12 +105,20 @@ def send_reminders(session: Session, now: datetime) -> int:
         balance = credits.balance(session, rental.user_id)
         if balance >= quote.total:
             continue
+        missing = quote.total - balance
+        if auto_top_up.will_top_up(session, rental.user_id):
+            subject = f"{rental.number.e164} renews soon: {missing} from your saved card"
+            what = (f"Your saved card will be charged {missing} automatically on that day, exactly what is missing, "
+                    "unless you top up before. You can switch automatic top-up off on your Credits page.")
+        else:
+            subject = f"Top up {missing} to keep {rental.number.e164}"
+            what = (f"Please top up at least {missing} so it doesn't end, or save a card on your Credits page "
+                    "to top up exactly what a renewal lacks automatically.")
         with transaction(session):
             outbox.queue_email(
-                session, rental.user.email, f"Top up to keep {rental.number.e164}",
+                session, rental.user.email, subject,
                 f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
-                f"({quote.tier_months} months). Your credits are {balance}: please top up at least "
-                f"{quote.total - balance} so it doesn't end.\n",
+                f"({quote.tier_months} months). Your credits are {balance}. {what}\n",
                 key=key,
             )
         sent += 1
