@@ -16,6 +16,7 @@ from pricing import (
     parse_catalog,
     prorated_first_month,
     return_fee_percent,
+    short_term_extend,
     short_term_prepaid,
     subscription_first_charge,
     unused_return_refund,
@@ -142,3 +143,12 @@ def test_forfeited_paid_time_is_between_nothing_and_what_was_paid(paid, paid_day
     from pricing import forfeited_paid_time
     lost = forfeited_paid_time(Money.eur(paid), paid_days, days_left)
     assert Money.zero("EUR") <= lost <= Money.eur(paid)
+
+
+@given(catalogs(), st.integers(1, 12))
+def test_a_short_term_extend_is_the_purchase_price_less_the_setup_fee(catalog, months):
+    bought = short_term_prepaid(catalog, "DE", months)
+    setup_fee = bought.line("setup_fee")
+    extended = short_term_extend(catalog, "DE", months)
+    assert extended.total == bought.total - (setup_fee.amount if setup_fee else Money.zero("EUR"))
+    assert extended.line("setup_fee") is None

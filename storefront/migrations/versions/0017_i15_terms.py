@@ -1,15 +1,15 @@
 """Saved cards for automatic top-ups of renewals
 
-Revision ID: 0016_i15_terms
-Revises: 0015_reservations
+Revision ID: 0017_i15_terms
+Revises: 0016_number_offers
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0016_i15_terms'
-down_revision = '0015_reservations'
+revision = '0017_i15_terms'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 
