@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pricing import Quote
+
 from storefront.db import transaction
 from storefront.models import OutboxMessage, Rental
 from storefront.models import rentals as states
