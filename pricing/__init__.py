@@ -27,7 +27,7 @@ from pricing.long_term import (
 from pricing.messages import message_price
 from pricing.money import Money
 from pricing.quote import Quote, QuoteLine
-from pricing.returns import return_fee_percent, unused_return_refund
+from pricing.returns import forfeited_paid_time, return_fee_percent, unused_return_refund
 from pricing.short_term import (
     first_renewal,
     prorated_first_month,
@@ -44,6 +44,7 @@ __all__ = [
     "SHORT_TERM_MONTHS", "TIERS", "UnknownCountry", "VolumeDiscount", "bundle_total",
     "catalog_to_dict", "check_months", "check_tier", "first_renewal", "full_months_held", "legacy_renewal",
     "long_term_bundle", "long_term_extend", "loyalty_percent", "message_price", "parse_catalog",
-    "prorated_first_month", "reservation_hold", "return_fee_percent", "short_term_extend", "short_term_prepaid",
+    "forfeited_paid_time", "prorated_first_month", "reservation_hold", "return_fee_percent", "short_term_extend",
+    "short_term_prepaid",
     "subscription_first_charge", "unused_return_refund", "volume_discount",
 ]

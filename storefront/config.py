@@ -25,6 +25,9 @@ def from_environment(instance_path: str) -> dict:
         # Unset means the official api.stripe.com; development points it at localstripe.
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
+        # Saved-card top-ups send `off_session=true`; unset: yes with api.stripe.com, no with an
+        # API base of our own (localstripe refuses the parameter). "1" / "0" decide explicitly.
+        "STRIPE_OFF_SESSION": {"1": True, "0": False}.get(os.environ.get("STRIPE_OFF_SESSION", "")),
         # Stripe.js: the official script with real keys; localstripe's stand-in in development.
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "DEFAULT_COUNTRY": os.environ.get("DEFAULT_COUNTRY", "DE"),

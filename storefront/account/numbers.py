@@ -5,7 +5,9 @@ import secrets
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
 
 from pricing import DEFAULT_TIER, SHORT_TERM_MONTHS, TIERS
 from storefront import clock, db
@@ -45,6 +47,8 @@ def numbers():
     chosen = set(request.args.getlist("rental", type=int))
     confirming = [rental for rental in rentals.rentals_by_ids(session, current_user, chosen) if rentals.is_current(rental)]
     return render("account/numbers.html", rentals=page.items, page=page, confirming=confirming, form=ConfirmForm(),
+                  give_backs=rentals.give_back_terms(session, confirming) if confirming else [],
+                  reclaimable=rentals.reclaimable(session, page.items),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
                   renewed_from_credits=rentals.RENEWED_FROM_CREDITS,
                   offers=offers.open_offers(session, current_user),
@@ -59,6 +63,9 @@ def unrent():
     if not form.validate_on_submit():
         abort(400)
     ids = request.form.getlist("rental", type=int)
+    if not ids:
+        flash("Nothing was selected: tick the numbers you want to give back first.")
+        return redirect(url_for("account.numbers"))
     if request.form.get("confirmed") != "yes":
         # Without JavaScript the confirmation is a page of its own.
         return redirect(url_for("account.numbers", rental=ids) + "#confirm")
@@ -113,9 +120,10 @@ def extend(rental_id: int):
         message, status = error.message, error.status
     extendable = long_term or rental.pricing_model == SHORT_PREPAID
     quotes = {months: rentals.extend_quote(session, rental, months) for months in lengths} if extendable else {}
+    terms = rentals.extend_terms(session, rental, quotes[length]) if long_term and length in quotes else None
     return render("account/extend.html" if long_term else "account/extend_short.html", block="quote",
                   status=status, rental=rental, tier=length, months=length, quotes=quotes,
-                  legacy=rentals.legacy_quote(rental), message=message,
+                  legacy=rentals.legacy_quote(rental), message=message, terms=terms,
                   held=rentals.held_months(rental, clock.now()),
                   loyalty=rentals.loyalty_for(session, rental),
                   balance=credits.balance(session, current_user.id),
@@ -167,3 +175,35 @@ def return_unused(rental_id: int):
             return redirect(url_for("account.numbers"))
     return render("account/return.html", status=status, rental=rental, message=message,
                   check=rentals.return_check(session, rental), form=PaymentForm(formdata=None))
+
+
+RECLAIM_MONTHS = (1, 3, 6, 12)
+
+
+class ReclaimForm(FlaskForm):
+    length = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    seen_total = AmountField()
+
+
+@bp.route("/numbers/<int:rental_id>/reclaim", methods=["GET", "POST"])
+@login_required
+def reclaim(rental_id: int):
+    """Buy back a number given back less than 30 days ago: a new purchase at today's quote."""
+    session = db.session()
+    rental = _rental_or_404(rental_id)
+    message, status = None, 200
+    if request.method == "POST":
+        form = ReclaimForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            renewed = rentals.reclaim(session, current_user, rental, form.length.data, form.seen_total.data)
+        except StorefrontError as error:
+            message, status = error.message, error.status
+        else:
+            return redirect(url_for("shop.bought", rental_id=renewed.id))
+    waiting = bool(rentals.reclaimable(session, [rental]))
+    lengths = TIERS if rental.kind == "long" else RECLAIM_MONTHS
+    offers = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths] if waiting else []
+    return render("account/reclaim.html", status=status, rental=rental, offers=offers, message=message,
+                  balance=credits.balance(session, current_user.id), form=ReclaimForm(formdata=None))

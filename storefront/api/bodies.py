@@ -57,3 +57,10 @@ def purchase_key() -> str:
     """The purchase's own key: the Idempotency-Key when given (retries find the first result)."""
     given = request.headers.get("Idempotency-Key", "").strip()
     return f"api:{g.api_user.id}:{given}" if given else f"api:{secrets.token_urlsafe(16)}"
+
+
+def flag(data: dict, field: str, default: bool) -> bool:
+    value = data.get(field, default)
+    if not isinstance(value, bool):
+        raise InvalidRequest([FieldError(field, "must be true or false")])
+    return value

@@ -8,17 +8,18 @@ from pricing import FieldError, Money
 from storefront import clock, db
 from storefront.api import bp
 from storefront.api.auth import token_required
-from storefront.api.bodies import body, money, own_id, purchase_key, whole
+from storefront.api.bodies import body, flag, money, own_id, purchase_key, whole
 from storefront.api.idempotency import idempotent
 from storefront.models import Rental
 from storefront.problems import InvalidRequest, NotFound
-from storefront.services import rentals
+from storefront.services import credits, rentals
 from storefront.services.catalog import current_catalog
 from storefront.services.paging import page_size
 from storefront.services.purchases import buy_with_credits
 from storefront.services.quote_tokens import Checkout
 from storefront.services.quotes import parse_months, parse_quote_request, parse_tier, quote_for, quote_json
 from storefront.services.rentals import ReturnCheck
+from storefront.services.terms import rental_terms
 
 
 def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
@@ -40,6 +41,8 @@ def rental_json(rental: Rental, check: ReturnCheck | None = None) -> dict:
         body_["months"] = rental.months
     if rental.ended_at:
         body_["ended_at"] = rental.ended_at.isoformat()
+    if rental.status == "ended" and rental.number.state == "cooling_off" and rental.number.cooling_off_until:
+        body_["reclaim_until"] = rental.number.cooling_off_until.isoformat()
     if rental.kind == "long" and rentals.is_current(rental):
         check = check or rentals.return_check(db.session(), rental)
         body_["unused_return"] = {"eligible": check.eligible, "reason": check.reason}
@@ -67,6 +70,13 @@ def list_numbers():
                     "next_cursor": page.next_cursor})
 
 
+def give_back_json(item: rentals.GiveBack) -> dict:
+    answer = {"days_forfeited": item.days_left, "forfeited": item.forfeited.as_string(), "refund": "0.00"}
+    if item.unused_return:
+        answer["instead_return_unused_for"] = item.unused_return.refund.total.as_string()
+    return answer
+
+
 def with_renewal(rental: Rental) -> dict:
     """The number, and for a current prepaid number what its next renewal would charge."""
     answer = rental_json(rental)
@@ -82,7 +92,11 @@ def with_renewal(rental: Rental) -> dict:
 @bp.get("/numbers/<int:rental_id>")
 @token_required
 def show_number(rental_id: int):
-    return jsonify(with_renewal(_own_rental(rental_id)))
+    rental = _own_rental(rental_id)
+    answer = with_renewal(rental)
+    if rentals.is_current(rental):
+        answer["give_back"] = give_back_json(rentals.give_back_terms(db.session(), [rental])[0])
+    return jsonify(answer)
 
 
 @bp.put("/numbers/<int:rental_id>/renewal")
@@ -110,10 +124,12 @@ def buy_number():
                                    tier_required=True)
     quote = quote_for(current_catalog(session), request_)
     checkout = Checkout(request_, whole(data, "number_id"), money(data, "expected_total") or quote.total,
-                        purchase_key())
+                        purchase_key(), auto_renew=flag(data, "auto_renew", default=True))
     rental = buy_with_credits(session, g.api_user, checkout)
     answer = rental_json(rental)
     answer["charged"] = quote_json(quote)
+    answer["terms"] = rental_terms(session, rental).as_json()
+    answer["terms"]["balance_after"] = credits.balance(session, g.api_user.id).as_string()
     response = jsonify(answer)
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_number", rental_id=rental.id)
@@ -142,8 +158,13 @@ def extend_number(rental_id: int):
 @token_required
 def unrent_number(rental_id: int):
     rental = _own_rental(rental_id)
-    rentals.unrent(db.session(), g.api_user, [rental.id])
-    return jsonify(rental_json(rental))
+    session = db.session()
+    given_back = give_back_json(rentals.give_back_terms(session, [rental])[0]) if rentals.is_current(rental) else None
+    rentals.unrent(session, g.api_user, [rental.id])
+    answer = rental_json(rental)
+    if given_back:
+        answer["given_back"] = given_back
+    return jsonify(answer)
 
 
 @bp.post("/numbers/<int:rental_id>/return")
@@ -159,3 +180,27 @@ def return_number(rental_id: int):
     answer = rental_json(rental)
     answer["refunded"] = refund.as_string()
     return jsonify(answer)
+
+
+@bp.post("/numbers/<int:rental_id>/reclaim")
+@token_required
+@idempotent
+def reclaim_number(rental_id: int):
+    """Buy back a number given back within 30 days: a new purchase at today's quote
+    (long-term: `tier_months`; short-term: `months`), with `expected_total` as shown."""
+    data = body()
+    rental = _own_rental(rental_id)
+    session = db.session()
+    length = (parse_tier(whole(data, "tier_months", required=True)) if rental.kind == "long"
+              else whole(data, "months", required=True))
+    if rental.kind != "long" and not 1 <= length <= 12:
+        raise InvalidRequest([FieldError("months", "must be between 1 and 12")])
+    quote = rentals.reinstate_quote(session, rental, length)
+    renewed = rentals.reclaim(session, g.api_user, rental, length, money(data, "expected_total") or quote.total)
+    answer = rental_json(renewed)
+    answer["charged"] = quote_json(quote)
+    answer["terms"] = rental_terms(session, renewed).as_json()
+    response = jsonify(answer)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.show_number", rental_id=renewed.id)
+    return response

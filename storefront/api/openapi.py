@@ -123,6 +123,11 @@ SCHEMAS.update({
             },
             "charged": {"$ref": "#/components/schemas/Quote"},
             "refunded": MONEY,
+            "reclaim_until": {"type": "string", "format": "date-time",
+                              "description": "Given back or expired: you can reclaim it until then."},
+            "terms": {"$ref": "#/components/schemas/Terms"},
+            "give_back": {"$ref": "#/components/schemas/GiveBack"},
+            "given_back": {"$ref": "#/components/schemas/GiveBack"},
             "renewal": {
                 "type": "object",
                 "description": "One current prepaid number (not in lists): what its next renewal would charge, "
@@ -133,6 +138,43 @@ SCHEMAS.update({
                                "estimated_total": MONEY},
             },
         },
+    },
+    "Terms": {
+        "type": "object",
+        "description": "What you committed to with a purchase: due now, dates, renewal, unused return, giving back.",
+        "required": ["total_due_now", "starts_at", "paid_until", "give_back"],
+        "properties": {
+            "total_due_now": MONEY,
+            "starts_at": {"type": "string", "format": "date-time"},
+            "paid_until": {"type": "string", "format": "date-time"},
+            "balance_after": MONEY,
+            "auto_renew": {"type": "object", "required": ["on", "renews_on", "months", "estimated_total"],
+                           "properties": {"on": {"type": "boolean"},
+                                          "renews_on": {"type": "string", "format": "date-time"},
+                                          "months": {"type": "integer"}, "estimated_total": MONEY,
+                                          "loyalty_percent": {"type": "string"}}},
+            "subscription": {"type": "object", "properties": {
+                "first_charge": MONEY, "monthly": MONEY, "next_charge_on": {"type": "string", "format": "date"},
+                "charged_on": {"type": "string"}}},
+            "unused_return": {"type": "object", "required": ["until", "fee_percent", "refund"],
+                              "properties": {"until": {"type": "string", "format": "date-time"},
+                                             "fee_percent": {"type": "string"}, "refund": MONEY}},
+            "give_back": {"type": "string"},
+        },
+    },
+    "GiveBack": {
+        "type": "object",
+        "description": "Giving the number back refunds nothing: the paid days and their worth that are forfeited.",
+        "required": ["days_forfeited", "forfeited", "refund"],
+        "properties": {"days_forfeited": {"type": "integer"}, "forfeited": MONEY, "refund": MONEY,
+                       "instead_return_unused_for": {**MONEY, "description": "Still returnable unused: "
+                                                     "POST /numbers/{id}/return refunds this instead."}},
+    },
+    "ReclaimRequest": {
+        "type": "object",
+        "properties": {"tier_months": {"type": "integer", "description": "Long-term (required): 3, 6, 9 or 12."},
+                       "months": {"type": "integer", "description": "Short-term (required): 1 to 12."},
+                       "expected_total": MONEY},
     },
     "NumberList": {
         "type": "object", "required": ["numbers"],
@@ -186,6 +228,8 @@ SCHEMAS.update({
             "number_id": {"type": "integer", "description": "A particular available number; any one if absent."},
             "expected_total": {**MONEY, "description": "The total you were quoted: if the price is now "
                                "different, nothing is charged and a 409 carries the new quote."},
+            "auto_renew": {"type": "boolean", "default": True,
+                           "description": "Long-term: renew automatically with the same bundle (default true)."},
         },
     },
     "ExtendRequest": {
@@ -380,6 +424,16 @@ ACCOUNT_PATHS = {
                            "404": _problem("You have no number with this id."),
                            "422": _problem("The webhook address can't be used (not HTTPS, private network, …).")},
                           requestBody=_body("ForwardingRequest"), parameters=_id_parameter("rental_id")),
+    },
+    "/numbers/{rental_id}/reclaim": {
+        "post": _operation(
+            "reclaimNumber", "Buy back a number you gave back less than 30 days ago, as a new purchase",
+            {"201": _json("Reclaimed: the new rental, the quote charged and its terms.", "#/components/schemas/Number"),
+             "402": _problem("Your credits don't cover the total."),
+             "404": _problem("You have no number with this id."),
+             "409": _problem("It can no longer be reclaimed, or the price changed."),
+             "422": _problem("tier_months or months is missing or invalid.")},
+            requestBody=_body("ReclaimRequest"), parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
     },
     "/reservations": {
         "get": _operation("listReservations", "Your reservations",

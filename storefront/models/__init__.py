@@ -14,6 +14,7 @@ from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
 from storefront.models.reservations import Reservation
+from storefront.models.saved_cards import SavedCard
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -24,6 +25,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "SavedCard",
     "NumberOffer",
     "Reservation",
     "CopyBlock",

@@ -66,7 +66,7 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
                 tier_months=quote.tier_months,
                 months=quote.months,
                 status=ACTIVE,
-                auto_renew=request.kind == "long",
+                auto_renew=request.kind == "long" and checkout.auto_renew,
                 started_at=now,
                 paid_through=add_months(now, quote.tier_months or quote.months),
                 charged_total=quote.total,
@@ -75,6 +75,9 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
             )
             rental.number = number  # loaded already: the answer needs no second read of it
             session.add(rental)
+            # Imported here: the confirmation reads the terms, which build on this module.
+            from storefront.services.confirmations import queue_purchase_confirmation
+            queue_purchase_confirmation(session, rental)
     except IntegrityError:
         # The same checkout submitted twice at once: the other request made the rental.
         earlier = rental_for_key(session, checkout.key)

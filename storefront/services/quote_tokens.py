@@ -53,6 +53,8 @@ class Checkout:
     number_id: int | None
     seen_total: Money
     key: str
+    # Long-term only: the customer's choice at checkout (on unless they untick it).
+    auto_renew: bool = True
 
     def query(self, with_number: bool = True) -> dict:
         """The buy wizard's query string for this choice: to show it again."""

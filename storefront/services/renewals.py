@@ -1,5 +1,6 @@
 """What happens to rentals as time passes (run by `flask --app storefront jobs run`):
-renewals from credits (long-term bundles and legacy numbers, prepaid short-term numbers), reminders when credits are short, expiry into the
+renewals from credits (long-term bundles and legacy numbers, prepaid short-term numbers;
+a saved card tops up what a renewal lacks), reminders when credits are short, expiry into the
 30-day cooling-off. Every step is keyed by the rental and the period it concerns, so
 running the jobs twice does nothing the second time."""
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from storefront.db import transaction
 from storefront.models import Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
-from storefront.services import credits, outbox
+from storefront.services import auto_top_up, credits, outbox
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
 from storefront.services.rentals import RENEWED_FROM_CREDITS, end_rental, renewal_quote
@@ -55,6 +56,7 @@ def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None
     renewed = expired = 0
     due = _renewing_from_credits(session).where(Rental.auto_renew.is_(True), Rental.paid_through <= now)
     last_id = 0
+    to_top_up: list[int] = []
     while True:
         with transaction(session):
             rentals = claim_batch(session, due, last_id, batch)
@@ -73,12 +75,51 @@ def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None
                         rental.paid_through = add_months(rental.paid_through, months)
                     renewed += 1
                 except InsufficientCredits as error:
+                    if auto_top_up.will_top_up(session, rental.user_id):
+                        # A saved card tops up what is missing: after this batch's transaction,
+                        # so no card is charged while the batch holds its rows.
+                        to_top_up.append(rental.id)
+                        continue
                     end_rental(session, rental, now, "expired: credits short at renewal")
                     _tell_expired(session, rental, f"We couldn't renew it: {error.message}")
                     expired += 1
+        for rental_id in to_top_up:
+            if _renew_with_top_up(session, rental_id, now):
+                renewed += 1
+            else:
+                expired += 1
+        to_top_up.clear()
         if progress:
             progress(renewed, expired)
     return renewed, expired
+
+
+def _renew_with_top_up(session: Session, rental_id: int, now: datetime) -> bool:
+    """Charge the saved card exactly what the renewal lacks, then renew; if the card can't pay,
+    the number ends as it would have. True when renewed."""
+    rental = session.get(Rental, rental_id)
+    if (rental is None or rental.status not in (states.ACTIVE, states.PAST_DUE) or not rental.auto_renew
+            or rental.paid_through > now):
+        return False  # another runner dealt with it meanwhile
+    quote = renewal_quote(session, rental, now)
+    period = rental.paid_through.date().isoformat()
+    missing = quote.total - credits.balance(session, rental.user_id)
+    if missing.amount > 0:
+        auto_top_up.top_up_for_renewal(session, rental.user, missing, f"auto-top-up:{rental.id}:{period}",
+                                       f"{rental.number.e164} renewal")
+    months = quote.tier_months or quote.months
+    try:
+        with transaction(session):
+            credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
+                         f"{rental.number.e164}: renewed for {months} months", reference=rental.number.e164)
+            rental.paid_through = add_months(rental.paid_through, months)
+        return True
+    except InsufficientCredits as error:
+        with transaction(session):
+            end_rental(session, rental, now, "expired: credits short at renewal")
+            _tell_expired(session, rental, f"We couldn't renew it, and your saved card could not pay what was "
+                                           f"missing: {error.message}")
+        return False
 
 
 def expire_due(session: Session, now: datetime) -> int:
@@ -142,11 +183,19 @@ def send_reminders(session: Session, now: datetime, batch: int = BATCH, progress
                 balance = balances[rental.user_id]
                 if balance >= quote.total:
                     continue
+                missing = quote.total - balance
+                if auto_top_up.will_top_up(session, rental.user_id):
+                    subject = f"{rental.number.e164} renews soon: {missing} from your saved card"
+                    what = (f"Your saved card will be charged {missing} automatically on that day, exactly what is "
+                            "missing, unless you top up before. You can switch automatic top-up off on your Credits page.")
+                else:
+                    subject = f"Top up {missing} to keep {rental.number.e164}"
+                    what = (f"Please top up at least {missing} so it doesn't end, or save a card on your Credits page "
+                            "to top up exactly what a renewal lacks automatically.")
                 outbox.queue_email(
-                    session, rental.user.email, f"Top up to keep {rental.number.e164}",
+                    session, rental.user.email, subject,
                     f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
-                    f"({quote.tier_months or quote.months} months). Your credits are {balance}: please top up at least "
-                    f"{quote.total - balance} so it doesn't end.\n",
+                    f"({quote.tier_months or quote.months} months). Your credits are {balance}. {what}\n",
                     key=f"reminder:{rental.id}:{step}",
                 )
                 sent += 1

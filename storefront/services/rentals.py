@@ -1,5 +1,7 @@
 """A customer's numbers after the purchase: extend, unrent (one or several), auto-renew,
 and the unused return within 24 hours (SPEC §2 rules 4, 6, 8; §4)."""
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +14,7 @@ from pricing import (
     TIERS,
     Money,
     Quote,
+    forfeited_paid_time,
     full_months_held,
     legacy_renewal,
     long_term_extend,
@@ -26,7 +29,7 @@ from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
 from storefront.models import rentals as states
-from storefront.models.credits import PURCHASE, REFUND
+from storefront.models.credits import PURCHASE, REFUND, LedgerEntry
 from storefront.models.messages import Message
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
@@ -38,6 +41,7 @@ from storefront.services.quote_tokens import confirm_price
 from storefront.problems import StorefrontError
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
+COOLING_OFF_DAYS = lifecycle.DEFAULT_COOLING_OFF.days
 RETURNS_LOOKBACK = timedelta(days=90)
 # How long My numbers keeps saying why a new bundle number can no longer be returned.
 RETURN_NOTE_SHOWN_FOR = timedelta(days=7)
@@ -112,6 +116,41 @@ def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -
     """The loyalty percent this number earns on an extend, as shown ("2"), or "" for none."""
     percent = loyalty_percent(current_catalog(session).loyalty, held_months(rental, now or clock.now()))
     return format(percent.normalize(), "f") if percent else ""
+
+
+@dataclass(frozen=True)
+class ExtendTerms:
+    """What an extend changes, said on the extend page: the new paid-until date, the price
+    before and after the loyalty discount (each with its monthly figure), and the loyalty
+    arithmetic — also when rounding to whole euros absorbs it on a short bundle."""
+
+    quote: Quote
+    new_paid_until: datetime
+    before: Money               # the bundle without loyalty
+    before_monthly: Money
+    loyalty_percent: str        # "2", or "" for none
+    unrounded: Money            # bundle × (1 − percent), to cents, before rounding to whole euros
+    loyalty_step_months: int
+
+    @property
+    def absorbed(self) -> bool:
+        return bool(self.loyalty_percent) and self.quote.total == self.before
+
+
+def extend_terms(session: Session, rental: Rental, quote: Quote, now: datetime | None = None) -> ExtendTerms:
+    now = now or clock.now()
+    before = quote.line("bundle").amount
+    policy = current_catalog(session).loyalty
+    percent = loyalty_percent(policy, held_months(rental, now))
+    return ExtendTerms(
+        quote=quote,
+        new_paid_until=add_months(max(rental.paid_through, now), quote.tier_months),
+        before=before,
+        before_monthly=(before / quote.tier_months).rounded_to_cents(),
+        loyalty_percent=format(percent.normalize(), "f") if percent else "",
+        unrounded=(before * (1 - percent / 100)).rounded_to_cents(),
+        loyalty_step_months=policy.step_months,
+    )
 
 
 def legacy_quote(rental: Rental) -> Quote | None:
@@ -197,6 +236,47 @@ def change_tier(session: Session, rental: Rental, tier_months: int) -> Rental:
 
 # Unrent and auto-renew -----------------------------------------------------------------
 
+@dataclass(frozen=True)
+class GiveBack:
+    """What giving one number back means, said on the confirmation: the unused return to
+    prefer when it is still possible, else the paid time that is forfeited."""
+
+    rental: Rental
+    unused_return: "ReturnCheck | None"
+    days_left: int
+    forfeited: Money
+
+
+def _paid_for_time(session: Session, rental: Rental) -> tuple[Money, datetime]:
+    """What was paid for the rental's paid time, and since when (setup fee left out)."""
+    catalog = current_catalog(session)
+    if rental.pricing_model == states.SUBSCRIPTION:
+        return catalog.country(rental.country_code).short_term_monthly, add_months(rental.paid_through, -1)
+    if rental.pricing_model == states.LEGACY:
+        return legacy_quote(rental).total, add_months(rental.paid_through, -rental.legacy_months)
+    if rental.kind == "long" and rental.bundle_paid is not None:
+        later = session.scalars(select(LedgerEntry.amount).where(
+            LedgerEntry.user_id == rental.user_id, LedgerEntry.kind == PURCHASE,
+            LedgerEntry.idempotency_key.like(f"extend:{rental.id}:%")
+            | LedgerEntry.idempotency_key.like(f"renewal:{rental.id}:%"))).all()
+        return sum((-amount for amount in later), rental.bundle_paid), rental.started_at
+    setup = catalog.country(rental.country_code).setup_fee
+    return max(rental.charged_total - setup, Money.zero(setup.currency)), rental.started_at
+
+
+def give_back_terms(session: Session, rentals: list[Rental], now: datetime | None = None) -> list[GiveBack]:
+    now = now or clock.now()
+    checks = return_checks(session, [rental for rental in rentals if rental.kind == "long"], now)
+    terms = []
+    for rental in rentals:
+        paid, since = _paid_for_time(session, rental)
+        days_left = max((rental.paid_through - now).days, 0)
+        check = checks.get(rental.id)
+        terms.append(GiveBack(rental, check if check and check.eligible else None, days_left,
+                              forfeited_paid_time(paid, (rental.paid_through - since).days, days_left)))
+    return terms
+
+
 def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | None = None) -> list[Rental]:
     """Give numbers back: each ends now and waits 30 days for its holder (cooling-off).
 
@@ -250,7 +330,7 @@ class ReturnCheck:
     recent: bool = False
 
 
-def _prior_returns(session: Session, user_id: int, now: datetime) -> int:
+def prior_returns(session: Session, user_id: int, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(Rental).where(
         Rental.user_id == user_id, Rental.status == states.RETURNED, Rental.ended_at >= now - RETURNS_LOOKBACK,
     ))
@@ -287,6 +367,37 @@ def _used_rentals(session: Session, rentals: list[Rental]) -> set[int]:
     return used
 
 
+EXTENDED_BY = re.compile(r"extended by (\d+) months")
+
+
+def _extends_paid(session: Session, rentals: list[Rental]) -> dict[int, list[tuple[int, Money]]]:
+    """Rule 8: every extend paid on each of these rentals, oldest first, as (months, amount),
+    read from the credits ledger (what was actually paid), in one query."""
+    entries = session.scalars(
+        select(LedgerEntry).where(LedgerEntry.user_id.in_({rental.user_id for rental in rentals}),
+                                  LedgerEntry.kind == PURCHASE, LedgerEntry.idempotency_key.like("extend:%"),
+                                  LedgerEntry.created_at >= min(rental.started_at for rental in rentals))
+        .order_by(LedgerEntry.id)).all()
+    paid: dict[int, list[tuple[int, Money]]] = {rental.id: [] for rental in rentals}
+    for entry in entries:
+        rental_id = entry.idempotency_key.split(":")[1]
+        if rental_id.isdigit() and int(rental_id) in paid:
+            months = EXTENDED_BY.search(entry.description)
+            paid[int(rental_id)].append((int(months.group(1)) if months else 0, -entry.amount))
+    return paid
+
+
+def _with_purchase(rental: Rental, extends: list[tuple[int, Money]]) -> list[tuple[int, Money]]:
+    """The purchase's bundle first: its months are the paid time less the extends' months."""
+    first_tier = full_months_held(rental.started_at.date(), rental.paid_through.date()) - sum(m for m, _ in extends)
+    return [(first_tier if first_tier in TIERS else rental.tier_months, rental.bundle_paid)] + extends
+
+
+def bundles_paid(session: Session, rental: Rental) -> list[tuple[int, Money]]:
+    """The purchase's bundle and every extend paid since, as (months, amount)."""
+    return _with_purchase(rental, _extends_paid(session, [rental])[rental.id])
+
+
 def return_checks(session: Session, rentals: list[Rental], now: datetime | None = None) -> dict[int, ReturnCheck]:
     """`return_check` of each rental by id, in a fixed number of queries however many there are."""
     now = now or clock.now()
@@ -302,15 +413,16 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
     if not candidates:
         return checks
     used = _used_rentals(session, candidates)
-    prior_returns = {user_id: _prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
+    extends = _extends_paid(session, candidates)
+    prior_counts = {user_id: prior_returns(session, user_id, now) for user_id in {r.user_id for r in candidates}}
     catalog = current_catalog(session)
     for rental in candidates:
         if rental.id in used:
             checks[rental.id] = ReturnCheck(False, "Not returnable: this number has sent or received messages.",
                                             recent=True)
             continue
-        refund = unused_return_refund(catalog, rental.bundle_paid, prior_returns[rental.user_id],
-                                      rental.country_code, rental.tier_months)
+        paid = _with_purchase(rental, extends[rental.id])
+        refund = unused_return_refund(catalog, paid, prior_counts[rental.user_id], rental.country_code, paid[0][0])
         checks[rental.id] = ReturnCheck(
             True, f"No messages yet: returnable until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
             refund)
@@ -351,13 +463,59 @@ def reinstate_quote(session: Session, rental: Rental, tier_or_months: int) -> Qu
     return short_term_prepaid(catalog, rental.country_code, tier_or_months)
 
 
+def reclaimable(session: Session, rentals: list[Rental], now: datetime | None = None) -> list[Rental]:
+    """Of these rentals, those whose number waits for them in its cooling-off (SPEC §4): the
+    former holder can reclaim it until `number.cooling_off_until`."""
+    now = now or clock.now()
+    ended = [rental for rental in rentals if rental.status == states.ENDED
+             and rental.number.state == lifecycle.COOLING_OFF
+             and rental.number.cooling_off_until is not None and rental.number.cooling_off_until > now]
+    if not ended:
+        return []
+    latest = dict(session.execute(select(Rental.number_id, func.max(Rental.id))
+                                  .where(Rental.number_id.in_([rental.number_id for rental in ended]))
+                                  .group_by(Rental.number_id)).all())
+    return [rental for rental in ended if latest.get(rental.number_id) == rental.id]
+
+
+def reclaim(session: Session, user: User, rental: Rental, tier_or_months: int, seen_total: Money,
+            now: datetime | None = None) -> Rental:
+    """The former holder buys their cooling-off number back by themselves: a new purchase,
+    at the quote a new buyer would get (setup fee included), with its confirmation e-mail."""
+    now = now or clock.now()
+    if rental.user_id != user.id or not reclaimable(session, [rental], now):
+        raise RentalError(f"{rental.number.e164} can no longer be reclaimed.")
+    from storefront.services.confirmations import queue_purchase_confirmation
+    return _restart(session, rental, tier_or_months, seen_total, now, key=f"reclaim:{rental.id}",
+                    note="reclaimed by its former holder", then=lambda renewed: queue_purchase_confirmation(session, renewed))
+
+
 def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total: Money,
-              now: datetime | None = None) -> Rental:
+              now: datetime | None = None, reason: str = "") -> Rental:
     """Support gives a cooling-off number back to its former holder, charged from their credits
-    as a new purchase. Raises RentalError or InsufficientCredits; charges nothing then."""
+    as a new purchase, and tells them by e-mail (amount and reason). Raises RentalError or
+    InsufficientCredits; charges nothing then."""
     now = now or clock.now()
     if rental.number.state != lifecycle.COOLING_OFF or rental.status not in (states.ENDED,):
         raise RentalError(f"{rental.number.e164} is not waiting for its former holder any more.")
+    from storefront.services import outbox
+    from storefront.services.confirmations import purchase_confirmation_body
+
+    def tell(renewed: Rental) -> None:
+        session.flush()
+        outbox.queue_email(
+            session, rental.user.email, f"{renewed.number.e164} is yours again",
+            f"Our support team reinstated your number {renewed.number.e164} and charged {renewed.charged_total} "
+            f"to your credits (like a new purchase).\nReason: {reason or 'at your request'}\n\n"
+            + purchase_confirmation_body(session, renewed),
+            key=f"reinstated:{renewed.id}")
+    return _restart(session, rental, tier_or_months, seen_total, now, key=f"reinstate:{rental.id}",
+                    note="reinstated by support", then=tell)
+
+
+def _restart(session: Session, rental: Rental, tier_or_months: int, seen_total: Money, now: datetime,
+             key: str, note: str, then: Callable[[Rental], None]) -> Rental:
+    """A new rental of a cooling-off number for its former holder, charged as a new purchase."""
     newer = session.scalar(select(func.count()).select_from(Rental).where(
         Rental.number_id == rental.number_id, Rental.id > rental.id))
     if newer:
@@ -366,9 +524,9 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
     if quote.total != seen_total:
         raise RentalError(f"The price is now {quote.total}, not {seen_total}. Please confirm again.")
     with transaction(session):
-        credits.book(session, rental.user_id, -quote.total, PURCHASE, f"reinstate:{rental.id}",
-                     f"{rental.number.e164}: reinstated", reference=rental.number.e164)
-        lifecycle.move(session, rental.number, lifecycle.RENTED, now, "reinstated by support")
+        credits.book(session, rental.user_id, -quote.total, PURCHASE, key,
+                     f"{rental.number.e164}: {note}", reference=rental.number.e164)
+        lifecycle.move(session, rental.number, lifecycle.RENTED, now, note)
         bundle = quote.line("bundle")
         months = quote.tier_months or quote.months
         renewed = Rental(user_id=rental.user_id, number_id=rental.number_id, country_code=rental.country_code,
@@ -376,6 +534,7 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
                          tier_months=quote.tier_months, months=quote.months, status=states.ACTIVE,
                          auto_renew=rental.kind == "long", started_at=now, paid_through=add_months(now, months),
                          charged_total=quote.total, bundle_paid=bundle.amount if bundle else None,
-                         purchase_key=f"reinstate-{rental.id}")
+                         purchase_key=key.replace(":", "-"))
         session.add(renewed)
+        then(renewed)  # the e-mail, in the same transaction as the charge
     return renewed

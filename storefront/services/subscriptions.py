@@ -24,6 +24,7 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError, StripeUnavailable
+from storefront.services.confirmations import queue_purchase_confirmation
 from storefront.services import offers
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
@@ -151,6 +152,7 @@ def activate(session: Session, payment: CardPayment, now: datetime) -> None:
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
         rental.status = rental_states.ACTIVE
         lifecycle.move(session, rental.number, lifecycle.RENTED, now, "subscription started")
+        queue_purchase_confirmation(session, rental)
 
 
 def undo_subscription_start(session: Session, payment: CardPayment, subscription_id: str | None,

@@ -4,8 +4,8 @@ gone, or a subscription number back as a subscription (the customer confirms and
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired
+from wtforms import IntegerField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from pricing import TIERS, PricingError
@@ -31,6 +31,7 @@ class OfferForm(FlaskForm):
 class ReinstateForm(FlaskForm):
     length = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     seen_total = AmountField()
+    reason = StringField("Reason (sent to the customer)", validators=[Optional(), Length(max=300)])
 
 
 @bp.get("/support")
@@ -75,8 +76,17 @@ def reinstate(rental_id: int):
     rental = session.get(Rental, rental_id)
     if rental is None:
         abort(404)
+    reason = (form.reason.data or "").strip()
+    if request.form.get("confirmed") != "yes" or not reason:
+        # First the confirmation: the amount charged to the customer, and why (it is e-mailed to them).
+        quote = rentals.reinstate_quote(session, rental, form.length.data) if rental.kind != "long" or \
+            form.length.data in TIERS else None
+        return render("staff/reinstate_confirm.html", rental=rental, form=form, quote=quote,
+                      balance=credits.balance(session, rental.user_id),
+                      message="Please give a reason: it is sent to the customer." if request.form.get("confirmed") else None,
+                      status=422 if request.form.get("confirmed") else 200)
     try:
-        renewed = rentals.reinstate(session, rental, form.length.data, form.seen_total.data)
+        renewed = rentals.reinstate(session, rental, form.length.data, form.seen_total.data, reason=reason)
     except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:

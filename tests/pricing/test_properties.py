@@ -15,6 +15,7 @@ from pricing import (
     loyalty_percent,
     parse_catalog,
     prorated_first_month,
+    return_fee_percent,
     short_term_extend,
     short_term_prepaid,
     subscription_first_charge,
@@ -118,6 +119,30 @@ def test_tiny_units_are_either_refused_or_keep_the_tier_promises(unit):
     except CatalogError:
         return
     assert_tier_promises(catalog)
+
+
+@given(catalogs(), st.lists(st.tuples(st.sampled_from(TIERS), cents("0.00", "500.00")), min_size=1, max_size=5),
+       st.integers(0, 20))
+def test_an_unused_return_refunds_the_sum_of_every_bundle_less_one_fee(catalog, bundles, prior):
+    """Rule 8 after extends: the sum of what was paid, less the fee percent of that sum, to cents."""
+    paid = [(tier, Money.eur(amount)) for tier, amount in bundles]
+    total_paid = sum((amount for _, amount in paid), Money.zero("EUR"))
+    refund = unused_return_refund(catalog, paid, prior, "DE", paid[0][0])
+    fee = (total_paid * return_fee_percent(catalog, prior) / 100).rounded_to_cents()
+    assert refund.total == total_paid - fee
+    assert Money.zero("EUR") <= refund.total <= total_paid
+    assert sum((line.amount for line in refund.lines), Money.zero("EUR")) == refund.total
+    # The order of the extends doesn't change the refund; one bundle alone gives the old answer.
+    assert unused_return_refund(catalog, paid[::-1], prior, "DE", paid[0][0]).total == refund.total
+    if len(paid) == 1:
+        assert unused_return_refund(catalog, paid[0][1], prior, "DE", paid[0][0]).total == refund.total
+
+
+@given(cents("0.00", "2000.00"), st.integers(-5, 800), st.integers(-5, 800))
+def test_forfeited_paid_time_is_between_nothing_and_what_was_paid(paid, paid_days, days_left):
+    from pricing import forfeited_paid_time
+    lost = forfeited_paid_time(Money.eur(paid), paid_days, days_left)
+    assert Money.zero("EUR") <= lost <= Money.eur(paid)
 
 
 @given(catalogs(), st.integers(1, 12))

@@ -153,7 +153,7 @@ def test_a_short_term_number_with_auto_renew_renews_its_months_from_credits_with
 
     # A week before, credits short: the reminder names the amount.
     jobs(stocked_app)
-    reminder = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "Top up to keep" in m["Subject"]]
+    reminder = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "to keep" in m["Subject"]]
     assert len(reminder) == 1 and f"for {price}" in reminder[0].get_content() and "(3 months)" in reminder[0].get_content()
 
     give_credits(stocked_app, "ada@example.com", "10.00")

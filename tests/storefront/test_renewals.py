@@ -108,3 +108,29 @@ def test_no_reminder_when_credits_cover_the_renewal(customers, stocked_app):
     assert jobs(stocked_app)["renewal reminders"] == 0
     with stocked_app.app_context():
         assert db.session().scalars(select(Rental)).one().status == "active"
+
+
+def test_a_stored_16_month_renewal_renews_as_stored_until_the_holder_extends(customers, stocked_app, clock):
+    """The 16-month tier is sold no more, but a grandfathered number keeps it (SPEC §2 rule 6):
+    6.00 × 16 × (1 − 10 %) = 86.40 for 16 more months, twice; after an extend it is a bundle."""
+    client = customers.signed_in(credits="300.00")
+    legacy = rent(stocked_app, "ada@example.com", "DE", legacy=("6.00", 16, "10"), months_ago=16,
+                  paid_through=clock.now() - timedelta(minutes=5))
+    first_due = rental(stocked_app, legacy.id).paid_through
+    assert jobs(stocked_app)["numbers renewed"] == 1
+    after = rental(stocked_app, legacy.id)
+    assert credits_of(stocked_app, "ada@example.com") == "213.60"
+    assert (after.pricing_model, after.legacy_months) == ("legacy", 16)
+    assert (after.paid_through.year * 12 + after.paid_through.month) - (first_due.year * 12 + first_due.month) == 16
+    clock.set(after.paid_through + timedelta(minutes=1))
+    assert jobs(stocked_app)["numbers renewed"] == 1
+    assert credits_of(stocked_app, "ada@example.com") == "127.20"
+    # The holder extends with a bundle: from then on it renews as a bundle.
+    page = client.get(f"/numbers/{legacy.id}/extend?tier_months=3").get_data(as_text=True)
+    import re
+    key = re.search(r'id="key" name="key" type="hidden" value="([^"]+)"', page).group(1)
+    seen = re.search(r'name="seen_total" value="([^"]+)"', page).group(1)
+    assert client.post(f"/numbers/{legacy.id}/extend",
+                       data={"tier_months": 3, "seen_total": seen, "key": key}).status_code == 302
+    extended = rental(stocked_app, legacy.id)
+    assert (extended.pricing_model, extended.tier_months, extended.legacy_months) == ("bundle", 3, None)

@@ -198,4 +198,4 @@ def test_the_review_page_offers_the_card_for_a_subscription(customers):
     number = first_number_id(client, "country=FR&kind=short&billing=subscription")
     html = page(client.get(f"/buy/review?country=FR&kind=short&billing=subscription&number={number}"))
     assert re.search(r"Continue to card payment", html)
-    assert "on the 1st of each month until you unrent the number" in html
+    assert "on the 1st of each month until you give the number back" in html

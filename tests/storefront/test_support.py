@@ -11,6 +11,9 @@ from tests.storefront.rental_factory import rent
 from tests.storefront.helpers import credits_of
 
 
+CONFIRMED = {"confirmed": "yes", "reason": "Asked by phone"}
+
+
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
@@ -39,7 +42,7 @@ def test_a_cooling_off_number_is_reinstated_as_a_new_purchase(customers, stocked
     page = text(support.get("/staff/support?email=ada@example.com"))
     assert f"6 months: {quote.total}" in page
     done = support.post(f"/staff/support/rentals/{mine.id}/reinstate",
-                        data={"length": "6", "seen_total": quote.total.as_string()})
+                        data={"length": "6", "seen_total": quote.total.as_string(), **CONFIRMED})
     assert done.status_code == 302
     assert credits_of(stocked_app, "ada@example.com") == f"{100 - quote.total.amount:.2f}"
     with stocked_app.app_context():
@@ -47,7 +50,7 @@ def test_a_cooling_off_number_is_reinstated_as_a_new_purchase(customers, stocked
         assert (newest.number.e164, newest.status, newest.tier_months) == (mine.e164, "active", 6)
         assert newest.number.state == "rented"
     again = support.post(f"/staff/support/rentals/{mine.id}/reinstate",
-                         data={"length": "6", "seen_total": quote.total.as_string()}, follow_redirects=True)
+                         data={"length": "6", "seen_total": quote.total.as_string(), **CONFIRMED}, follow_redirects=True)
     assert "not waiting for its former holder" in text(again)
 
 
@@ -56,7 +59,7 @@ def test_reinstating_without_enough_credits_charges_nothing(customers, stocked_a
     support = customers.signed_in("sam@example.com", roles=("support",))
     page = text(support.get("/staff/support?email=ada@example.com"))
     seen = re.search(r'name="length" value="3">\s*<input type="hidden" name="seen_total" value="([^"]+)"', page).group(1)
-    answer = support.post(f"/staff/support/rentals/{mine.id}/reinstate", data={"length": "3", "seen_total": seen},
+    answer = support.post(f"/staff/support/rentals/{mine.id}/reinstate", data={"length": "3", "seen_total": seen, **CONFIRMED},
                           follow_redirects=True)
     assert "short of" in text(answer)
     assert credits_of(stocked_app, "ada@example.com") == "1.00"
@@ -70,9 +73,36 @@ def test_only_support_reaches_the_support_page(customers, client):
 def test_a_length_that_is_not_a_bundle_reinstates_nothing(customers, stocked_app):
     mine = given_back(customers, stocked_app)
     support = customers.signed_in("sam@example.com", roles=("support",))
-    answer = support.post(f"/staff/support/rentals/{mine.id}/reinstate", data={"length": "5", "seen_total": "16.00"},
+    answer = support.post(f"/staff/support/rentals/{mine.id}/reinstate", data={"length": "5", "seen_total": "16.00", **CONFIRMED},
                           follow_redirects=True)
     assert "5 is not one of them" in text(answer)
     assert support.post(f"/staff/support/rentals/{mine.id}/reinstate",
-                        data={"length": "three", "seen_total": "16.00"}).status_code == 400
+                        data={"length": "three", "seen_total": "16.00", **CONFIRMED}).status_code == 400
     assert credits_of(stocked_app, "ada@example.com") == "100.00"
+
+
+def test_reinstating_first_asks_for_a_confirmation_with_the_amount_and_a_reason_then_emails(customers, stocked_app):
+    from datetime import timedelta
+
+    from storefront import clock
+    from storefront.mail import sent_messages
+    from storefront.services import outbox
+    mine = given_back(customers, stocked_app)
+    support = customers.signed_in("sam@example.com", roles=("support",))
+    with stocked_app.app_context():
+        quote = long_term_bundle(current_catalog(db.session()), "FR", 3)
+    asked = text(support.post(f"/staff/support/rentals/{mine.id}/reinstate",
+                              data={"length": "3", "seen_total": quote.total.as_string()}))
+    assert f"This charges {quote.total}" in re.sub(r"<[^>]+>", "", asked) and 'name="reason"' in asked
+    assert credits_of(stocked_app, "ada@example.com") == "100.00"
+    no_reason = support.post(f"/staff/support/rentals/{mine.id}/reinstate",
+                             data={"length": "3", "seen_total": quote.total.as_string(), "confirmed": "yes"})
+    assert no_reason.status_code == 422 and "Please give a reason" in text(no_reason)
+    support.post(f"/staff/support/rentals/{mine.id}/reinstate",
+                 data={"length": "3", "seen_total": quote.total.as_string(), **CONFIRMED})
+    assert credits_of(stocked_app, "ada@example.com") == f"{100 - quote.total.amount:.2f}"
+    with stocked_app.app_context():
+        outbox.deliver_due(db.session(), clock.now() + timedelta(seconds=1))
+    (mail,) = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "yours again" in m["Subject"]]
+    body = mail.get_content()
+    assert f"charged {quote.total}" in body and "Reason: Asked by phone" in body

@@ -1,0 +1,24 @@
+"""The purchase confirmation e-mail: what was bought, until when, what renews, how to return
+it unused and until when. Queued through the outbox in the purchase's own transaction; the
+text is the template emails/purchase_confirmation.txt (a receipt link can be added there)."""
+from flask import has_request_context, render_template, url_for
+from sqlalchemy.orm import Session
+
+from storefront.models import Rental
+from storefront.services import outbox
+from storefront.services.terms import rental_terms
+
+TEMPLATE = "emails/purchase_confirmation.txt"
+
+
+def purchase_confirmation_body(session: Session, rental: Rental) -> str:
+    numbers = url_for("account.numbers", _external=True) if has_request_context() else "/numbers"
+    return render_template(TEMPLATE, rental=rental, terms=rental_terms(session, rental),
+                           number_url=f"{numbers}#number-{rental.id}")
+
+
+def queue_purchase_confirmation(session: Session, rental: Rental) -> None:
+    """Once per rental, whatever calls it twice (double submit, webhook replay)."""
+    session.flush()
+    outbox.queue_email(session, rental.user.email, f"{rental.number.e164} is yours: your terms",
+                       purchase_confirmation_body(session, rental), key=f"purchase-confirmation:{rental.id}")
