@@ -5,6 +5,7 @@ from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
+from storefront.models.documents import BillingDocument, DocumentCounter
 from storefront.models.idempotency import IdempotentRequest
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
@@ -28,6 +29,8 @@ __all__ = [
     "StripeCustomer",
     "Rental",
     "LedgerEntry",
+    "BillingDocument",
+    "DocumentCounter",
     "IdempotentRequest",
     "OutboxMessage",
     "ApiToken",

@@ -12,6 +12,7 @@ from storefront.db import transaction
 from storefront.models import OutboxMessage, Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
+from storefront.services.documents import quote_lines
 from storefront.services import credits, outbox
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
@@ -41,7 +42,7 @@ def renew_due(session: Session, now: datetime) -> tuple[int, int]:
             with transaction(session):
                 credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
                              f"{rental.number.e164}: renewed for {quote.tier_months} months",
-                             reference=rental.number.e164)
+                             reference=rental.number.e164, lines=quote_lines(quote, rental.number.e164))
                 rental.paid_through = add_months(rental.paid_through, quote.tier_months)
             renewed += 1
         except InsufficientCredits as error:

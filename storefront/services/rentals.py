@@ -26,7 +26,8 @@ from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE, REFUND
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
-from storefront.services import credits
+from storefront.services import credits, notifications
+from storefront.services.documents import quote_lines
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
@@ -112,7 +113,8 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
     quote = confirm_price(seen_total, extend_quote(session, rental, tier_months, now))
     with transaction(session):
         credits.book(session, user.id, -quote.total, PURCHASE, ledger_key,
-                     f"{rental.number.e164}: extended by {quote.tier_months} months", reference=rental.number.e164)
+                     f"{rental.number.e164}: extended by {quote.tier_months} months", reference=rental.number.e164,
+                     lines=quote_lines(quote, rental.number.e164))
         rental.paid_through = add_months(max(rental.paid_through, now), quote.tier_months)
         rental.tier_months = quote.tier_months
         rental.pricing_model = states.BUNDLE
@@ -144,6 +146,8 @@ def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | 
                 raise RentalError(f"{rental.number.e164} is still yours: {error.message}") from error
         with transaction(session):
             end_rental(session, rental, now, "unrented by the customer")
+            notifications.account_event(session, user, "given_back", key=f"given-back:{rental.id}:{now.isoformat()}",
+                                        number=rental.number.e164)
         ended.append(rental)
     return ended
 
@@ -242,7 +246,8 @@ def return_unused(session: Session, user: User, rental: Rental, seen_refund: Mon
         raise RentalError(f"The refund is now {check.refund.total}, not {seen_refund}. Please confirm again.")
     with transaction(session):
         credits.book(session, user.id, check.refund.total, REFUND, f"return:{rental.id}",
-                     f"{rental.number.e164}: returned unused", reference=rental.number.e164)
+                     f"{rental.number.e164}: returned unused", reference=rental.number.e164,
+                     lines=quote_lines(check.refund, rental.number.e164))
         rental.status = states.RETURNED
         rental.ended_at = now
         rental.auto_renew = False
@@ -276,7 +281,8 @@ def reinstate(session: Session, rental: Rental, tier_or_months: int, seen_total:
         raise RentalError(f"The price is now {quote.total}, not {seen_total}. Please confirm again.")
     with transaction(session):
         credits.book(session, rental.user_id, -quote.total, PURCHASE, f"reinstate:{rental.id}",
-                     f"{rental.number.e164}: reinstated", reference=rental.number.e164)
+                     f"{rental.number.e164}: reinstated", reference=rental.number.e164,
+                     lines=quote_lines(quote, rental.number.e164))
         lifecycle.move(session, rental.number, lifecycle.RENTED, now, "reinstated by support")
         bundle = quote.line("bundle")
         months = quote.tier_months or quote.months

@@ -24,6 +24,8 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError, StripeUnavailable
+from storefront.services import credits
+from storefront.services.accounts import require_verified
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
 from storefront.services.quote_tokens import Checkout, QuoteChanged, QuoteExpired, confirm_quote, read_token
@@ -43,6 +45,7 @@ def start_subscription(session: Session, user: User, checkout: Checkout, token: 
 
     Raises QuoteChanged when the price moved since the customer saw it.
     """
+    require_verified(user)
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
@@ -145,6 +148,10 @@ def activate(session: Session, payment: CardPayment, now: datetime) -> None:
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
         rental.status = rental_states.ACTIVE
         lifecycle.move(session, rental.number, lifecycle.RENTED, now, "subscription started")
+        # The first card charge: in the history, invoiced, e-mailed (once: the key is the payment's).
+        credits.record_card_charge(session, payment.user_id, payment.amount, f"card-charge:payment-{payment.id}",
+                                   f"{rental.number.e164}: setup fee and first month of the subscription",
+                                   reference=rental.number.e164)
 
 
 def undo_subscription_start(session: Session, payment: CardPayment, subscription_id: str | None,
