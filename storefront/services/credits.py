@@ -127,7 +127,9 @@ def adjust_credits(session: Session, email: str, amount: str, reason: str) -> Le
         raise AccountError(f"There is no account for {email}.")
     try:
         money = Money.eur(amount).rounded_to_cents()
-    except ValueError as error:
+    except (ValueError, ArithmeticError) as error:
         raise AccountError(f"'{amount}' is not an amount of money.") from error
+    if money.is_zero() or abs(money.amount) > 100000:
+        raise AccountError(f"'{amount}' is not an amount of money this can book (it moves money, up to 100000).")
     with transaction(session):
         return book(session, user.id, money, ADJUSTMENT, f"adjustment:{secrets.token_urlsafe(12)}", reason)

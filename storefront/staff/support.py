@@ -12,7 +12,8 @@ from storefront.roles import role_required
 from storefront.models import Rental
 from storefront.fields import AmountField
 from storefront.rendering import render
-from storefront.services import credits, rentals
+from storefront.models.credits import KIND_NAMES
+from storefront.services import billing, credits, rentals
 from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
 from storefront.services.rentals import RentalError
@@ -36,7 +37,9 @@ def support():
         if rental.status == "ended" and rental.number.state == "cooling_off":
             lengths = TIERS if rental.kind == "long" else (1, 3, 6, 12)
             offers[rental.id] = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths]
+    history = billing.page(session, customer.id, billing.HistoryFilter(), limit=50) if customer else None
     return render("staff/support.html", email=email, customer=customer, rentals=mine, offers=offers,
+                  history=history, kind_names=KIND_NAMES,
                   balance=credits.balance(session, customer.id) if customer else None,
                   model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm())
 
