@@ -17,7 +17,7 @@ from storefront.services.accounts import verification_token
 class BillingDetailsForm(FlaskForm):
     name = StringField("Name on invoices", description="A person or a company.")
     address = TextAreaField("Address", description="Street and number, then postcode and town, each on its own line.")
-    country = SelectField("Country")
+    country = SelectField("Country", validate_choice=False)
     vat_id = StringField("VAT ID (optional)", description="Businesses in the EU: with the country code, "
                                                           "e.g. DE123456789.")
 
