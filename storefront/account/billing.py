@@ -59,8 +59,16 @@ def billing_history():
 def billing_csv():
     history = history_filter()
     user_id = current_user.id
-    rows = billing.csv_rows(db.session(), user_id, history)
-    return Response(stream_with_context(rows), mimetype="text/csv",
+
+    def rows():
+        session = db.session()
+        try:
+            yield from billing.csv_rows(session, user_id, history)
+        finally:
+            # The rows are read after the view returned: end that read transaction here.
+            session.rollback()
+
+    return Response(stream_with_context(rows()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="billing-history.csv"'})
 
 
