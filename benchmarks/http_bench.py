@@ -355,7 +355,7 @@ def measure(port: int, targets: list[Target], args, say) -> tuple[dict, dict, fl
 
     say("warming up (every worker imports, renders and caches once)")
     for target in targets:
-        peak(target, 1)
+        peak(target, 1 if target.light_rate is None else 3)  # a heavy page: long enough to finish some
 
     rounds: dict[str, list[dict]] = {target.name: [] for target in targets}
     for number in range(1, args.rounds + 1):

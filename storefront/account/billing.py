@@ -49,7 +49,7 @@ def billing_history():
         errors = {field_error.field: field_error.message for field_error in error.errors or []}
     result = billing.page(session, current_user.id, history, before)
     return render("account/billing.html", block="history", status=status, history=history, errors=errors,
-                  page=result, balance=credits.balance(session, current_user.id), kinds=HISTORY_KINDS,
+                  page=result, balance=credits.current_balance(session, current_user.id), kinds=HISTORY_KINDS,
                   kind_names=KIND_NAMES, first_page=before is None, args=request.args,
                   resend_form=ResendForm())
 

@@ -53,8 +53,9 @@ def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
     return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
 
 
-def _last_balance(session: Session, user_id: int) -> Money:
-    """The balance after the customer's newest entry (one index lookup), or the sum."""
+def current_balance(session: Session, user_id: int) -> Money:
+    """The balance as the newest entry recorded it (one index lookup, for pages; the sum if
+    the entry predates running balances). Bookings check with `balance`, under the lock."""
     last = session.execute(select(LedgerEntry.balance_after).where(LedgerEntry.user_id == user_id)
                            .order_by(LedgerEntry.id.desc()).limit(1)).first()
     if last is None:
@@ -116,7 +117,7 @@ def record_card_charge(session: Session, user_id: int, charged: Money, idempoten
         return earlier
     entry = LedgerEntry(user_id=user_id, kind=CARD_CHARGE, amount=Money.zero("EUR"),
                         card_amount=charged.rounded_to_cents(), idempotency_key=idempotency_key,
-                        reference=reference, description=description, balance_after=_last_balance(session, user_id))
+                        reference=reference, description=description, balance_after=current_balance(session, user_id))
     return _record(session, entry, lines, True)
 
 
