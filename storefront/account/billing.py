@@ -11,7 +11,6 @@ from storefront.models.credits import HISTORY_KINDS, KIND_NAMES
 from storefront.problems import InvalidRequest
 from storefront.rendering import render
 from storefront.services import billing, billing_details, credits, documents, notifications
-from storefront.services.accounts import verification_token
 
 
 class BillingDetailsForm(FlaskForm):
@@ -128,19 +127,6 @@ def resend_verification():
     if not ResendForm().validate_on_submit():
         abort(400)
     if current_user.email_verified_at is None:
-        send_verification(current_user, resend=True)
+        notifications.send_verification(db.session(), current_user, resend=True)
         flash(f"We sent the confirmation e-mail to {current_user.email} again.")
     return redirect(url_for("account.billing_history"))
-
-
-def send_verification(user, resend: bool = False) -> None:
-    """Queue the e-mail with the confirmation link (delivered by the jobs command)."""
-    from storefront import clock
-    from storefront.db import transaction
-
-    session = db.session()
-    link = url_for("auth.verify_email_link", token=verification_token(current_app.config["SECRET_KEY"], user),
-                   _external=True)
-    key = f"verify:{user.id}:{clock.now().isoformat()}" if resend else f"verify:{user.id}"
-    with transaction(session):
-        notifications.account_event(session, user, "verify_email", key=key, link=link)

@@ -2,12 +2,12 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_user, logout_user
 
 from storefront import db, mail
-from storefront.account.billing import send_verification
 from storefront.auth import bp
 from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.redirects import local_path
 from storefront.rendering import render
+from storefront.services import notifications
 from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
@@ -55,7 +55,7 @@ def signup():
             status = 422
         else:
             login_user(user)
-            send_verification(user)
+            notifications.send_verification(db.session(), user)
             flash(f"Welcome! Your account is ready. Please confirm your e-mail address with the link we sent to "
                   f"{user.email} before your first payment.")
             return redirect(_safe_next(request.args.get("next")))

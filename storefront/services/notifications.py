@@ -53,6 +53,21 @@ def money_event(session: Session, entry: LedgerEntry, document: BillingDocument 
     )
 
 
+def send_verification(session: Session, user: User, resend: bool = False) -> None:
+    """Queue the e-mail with the link that confirms the address (a new key when resent)."""
+    from flask import current_app
+
+    from storefront import clock
+    from storefront.db import transaction
+    from storefront.services.accounts import verification_token
+
+    token = verification_token(current_app.config["SECRET_KEY"], user)
+    link = f"{current_app.config['PUBLIC_URL']}/verify-email/{token}"
+    key = f"verify:{user.id}:{clock.now().isoformat()}" if resend else f"verify:{user.id}"
+    with transaction(session):
+        account_event(session, user, "verify_email", key=key, link=link)
+
+
 def account_event(session: Session, user: User, template: str, key: str, **context) -> None:
     """An e-mail that moves no money (sign-up, give back, payment failure, ...)."""
     outbox.queue_templated(session, user.email, template, key=key, user=user, **context)
