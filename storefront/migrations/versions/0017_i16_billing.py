@@ -1,16 +1,16 @@
 """Billing: running balance on ledger entries, card charges, billing details, e-mail
 verification, numbered billing documents, HTML e-mails
 
-Revision ID: 0016_i16_billing
-Revises: 0015_reservations
+Revision ID: 0017_i16_billing
+Revises: 0016_number_offers
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0016_i16_billing'
-down_revision = '0015_reservations'
+revision = '0017_i16_billing'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 
