@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,11 @@ class Target:
     expect: str | None = None  # a text the answer must contain (is it the right page?)
     refuse: str | None = None  # a text it must not contain
     note: str = ""
+    # A page measured at a light fixed load of its own (req/s) with its own p99 limit,
+    # instead of half the bare endpoint's peak and P99_LIMIT_MS.
+    light_rate: float | None = None
+    p99_limit_ms: float = P99_LIMIT_MS
+    signed_in: bool = False  # sent with the session cookie of the seeded billing customer
 
 
 TARGETS = [
@@ -61,6 +67,10 @@ TARGETS = [
            expect='id="live-prices"', refuse="<html"),
     Target("landing page", "/", min_ratio=0.40, expect="<html"),
     Target("FAQ", "/faq", min_ratio=0.40, expect="<html"),
+    # A customer with 10,000 ledger entries (benchmarks/seed_billing.py): the first page
+    # of the history, keyset paged over the (user_id, id) index.
+    Target("billing history, 10,000 entries", "/billing", min_ratio=None, expect='data-testid="history"',
+           light_rate=20, p99_limit_ms=50, signed_in=True),
 ]
 
 
@@ -86,6 +96,29 @@ def prepare_database(env: dict, log, tokens: Path) -> None:
     for args in (["db", "upgrade"], ["demo", "load", "--gateway-tokens", str(tokens)]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "storefront", *args],
                        cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
+    subprocess.run([sys.executable, "-m", "benchmarks.seed_billing"], cwd=ROOT, env=env, check=True,
+                   stdout=log, stderr=log)
+
+
+def session_cookie(port: int) -> str:
+    """Sign the seeded billing customer in, as a browser does (CSRF token, then the form)."""
+    from benchmarks.seed_billing import EMAIL, PASSWORD
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request("GET", "/login")
+        answer = connection.getresponse()
+        body = answer.read().decode()
+        cookie = answer.getheader("Set-Cookie", "").split(";", 1)[0]
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+        form = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+        connection.request("POST", "/login", body=form, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        answer = connection.getresponse()
+        answer.read()
+        return answer.getheader("Set-Cookie", cookie).split(";", 1)[0]
+    finally:
+        connection.close()
 
 
 def start_server(env: dict, port: int, workers: int, log) -> subprocess.Popen:
@@ -465,7 +498,7 @@ def measure(port: int, targets: list[Target], args, say) -> tuple[dict, dict, fl
 
     say("warming up (every worker imports, renders and caches once)")
     for target in targets:
-        peak(target, 1)
+        peak(target, 1 if target.light_rate is None else 3)  # a heavy page: long enough to finish some
 
     rounds: dict[str, list[dict]] = {target.name: [] for target in targets}
     for number in range(1, args.rounds + 1):
@@ -489,7 +522,7 @@ def measure(port: int, targets: list[Target], args, say) -> tuple[dict, dict, fl
     rate = max(r["rps"] for r in bare_rounds) / 2
     at_rate = {}
     for target in targets:
-        result = run_python_rate(port, target, args.rate_duration, rate, args.rate_connections)
+        result = run_python_rate(port, target, args.rate_duration, target.light_rate or rate, args.rate_connections)
         at_rate[target.name] = result
         say(f"at {rate:,.0f} req/s: {target.name}: achieved {result['rps']:,.0f} req/s, "
             f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, {result['errors']} errors")
@@ -506,17 +539,19 @@ def report(targets, skipped, peaks, at_rate, rate, args) -> tuple[str, bool]:
         peak, held = peaks[target.name], at_rate[target.name]
         ratio = peak["ratio"]
         if target.min_ratio is None:
-            throughput = "(floor)"
+            throughput = "(floor)" if target is targets[0] else "(latency only)"
         else:
             ok = ratio >= target.min_ratio and peak["errors"] == 0
             passed &= ok
             throughput = f"≥ {target.min_ratio:.0%}: {verdict(ok)}"
         # Sustaining the rate: nothing failed, and (almost) all that was offered was served.
-        ok = held["p99"] < P99_LIMIT_MS and held["errors"] == 0 and held["rps"] >= 0.95 * rate
+        offered = target.light_rate or rate
+        ok = held["p99"] < target.p99_limit_ms and held["errors"] == 0 and held["rps"] >= 0.95 * offered
         passed &= ok
+        at = f" (@ {target.light_rate:g}/s)" if target.light_rate else ""
         rows.append([
             target.name, f"{peak['rps']:,.0f}", f"{peak['p50']:.1f}", f"{peak['p99']:.1f}",
-            f"{ratio:.0%}", throughput, f"{held['p99']:.1f}", f"< {P99_LIMIT_MS:.0f} ms: {verdict(ok)}",
+            f"{ratio:.0%}", throughput, f"{held['p99']:.1f}{at}", f"< {target.p99_limit_ms:.0f} ms: {verdict(ok)}",
         ])
     for target in skipped:
         rows.append([target.name, "—", "—", "—", "—", "skipped", "—", "skipped"])
@@ -607,6 +642,10 @@ def main(argv=None) -> int:
             server = start_server(env, port, args.workers, log)
             say(f"gunicorn on http://{HOST}:{port}/, log in {folder / 'server.log'}")
             targets = [Target(**vars(t)) for t in TARGETS]
+            cookie = session_cookie(port)
+            for target in targets:
+                if target.signed_in:
+                    target.headers = {**target.headers, "Cookie": cookie}
             present = check_targets(port, targets)
             skipped = [t for t in targets if t not in present]
             if args.only_reports or args.only_number_page:

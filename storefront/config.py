@@ -8,6 +8,21 @@ DEVELOPMENT_STRIPE_PUBLISHABLE_KEY = "pk_test_local"
 DEVELOPMENT_WEBHOOK_SECRET = "whsec_local"
 
 
+# Standard rates of EU member states (percent), VAT included in every price.
+DEFAULT_VAT_RATES = ("AT:20,BE:21,BG:20,CY:19,CZ:21,DE:19,DK:25,EE:22,ES:21,FI:25.5,FR:20,GR:24,HR:25,HU:27,"
+                     "IE:23,IT:22,LT:21,LU:17,LV:21,MT:18,NL:21,PL:23,PT:23,RO:19,SE:25,SI:22,SK:23")
+
+
+def parse_vat_rates(text: str) -> dict[str, str]:
+    """"DE:19,FR:20" → {"DE": "19", "FR": "20"} (rates stay text: Decimal is made where used)."""
+    rates = {}
+    for pair in text.split(","):
+        if ":" in pair:
+            country, rate = pair.split(":", 1)
+            rates[country.strip().upper()] = rate.strip()
+    return rates
+
+
 class ConfigurationError(RuntimeError):
     """The app was asked to run in production with an unsafe setting."""
 
@@ -70,6 +85,18 @@ def from_environment(instance_path: str) -> dict:
         # Sending from a number, counted per number: faster gets a SIM blocked by its network.
         "MESSAGES_PER_MINUTE": int(os.environ.get("MESSAGES_PER_MINUTE", "6")),
         "MESSAGES_PER_HOUR": int(os.environ.get("MESSAGES_PER_HOUR", "60")),
+        # How long the link of the sign-up e-mail (verify the address) works.
+        "EMAIL_VERIFY_MAX_AGE": int(os.environ.get("EMAIL_VERIFY_MAX_AGE", str(7 * 24 * 60 * 60))),
+        # Where customers reach the site: links in e-mails sent by the jobs command.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The seller printed on invoices, receipts and credit notes.
+        "SELLER_NAME": os.environ.get("SELLER_NAME", "Numbers GmbH"),
+        "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", "Musterstraße 1\n10115 Berlin\nGermany"),
+        "SELLER_COUNTRY": os.environ.get("SELLER_COUNTRY", "DE"),
+        "SELLER_VAT_ID": os.environ.get("SELLER_VAT_ID", "DE136695976"),
+        # VAT contained in prices, by the customer's billing country ("DE:19,FR:20,..."); a
+        # country not listed pays the seller country's rate.
+        "VAT_RATES": parse_vat_rates(os.environ.get("VAT_RATES", DEFAULT_VAT_RATES)),
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }

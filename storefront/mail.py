@@ -21,7 +21,7 @@ LINK = re.compile(r"https?://\S+")
 MAX_LINE = 998  # RFC 5322: longer lines must be encoded (quoted-printable)
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
@@ -31,12 +31,17 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
         message.set_content(body, cte="7bit" if body.isascii() else "8bit")
     else:
         message.set_content(body)
+    if html is not None:
+        # The HTML alternative; 8bit keeps it readable in the .eml as written.
+        long_lines = max(map(len, html.splitlines() or [""])) > MAX_LINE
+        encoding = {} if long_lines else {"cte": "7bit" if html.isascii() else "8bit"}
+        message.add_alternative(html, subtype="html", **encoding)
     return message
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send one plain-text e-mail; raises OSError (or smtplib's errors) if it could not."""
-    message = build_message(to, subject, body)
+def send(to: str, subject: str, body: str, html: str | None = None) -> None:
+    """Send one e-mail (text, and HTML if given); raises OSError (or smtplib's errors) if it could not."""
+    message = build_message(to, subject, body, html)
     config = current_app.config
     if config.get("SMTP_HOST"):
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:

@@ -20,6 +20,7 @@ NOT_FOUND = Kind(404, "Not found")
 CONFLICT = Kind(409, "Cannot do that")
 PAYMENT_REQUIRED = Kind(402, "Payment required")
 UNAVAILABLE = Kind(503, "Temporarily unavailable")
+FORBIDDEN = Kind(403, "Not allowed yet")
 
 
 class StorefrontError(Exception):

@@ -1,4 +1,4 @@
-"""The credits page: balance and ledger."""
+"""Saving a card for automatic top-ups of renewals (shown on the billing page)."""
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -7,23 +7,7 @@ from storefront import db
 from storefront.account import bp
 from storefront.rendering import render
 from storefront.services import auto_top_up
-from storefront.services import credits as credit_service
 from storefront.stripe_gateway import PaymentError
-
-
-@bp.get("/credits")
-@login_required
-def credits():
-    session = db.session()
-    page = credit_service.ledger(session, current_user.id, request.args.get("cursor"))
-    return render(
-        "account/credits.html",
-        balance=credit_service.balance(session, current_user.id),
-        entries=page.items,
-        page=page,
-        card=auto_top_up.saved_card(session, current_user.id),
-        card_form=CardSetupForm(),
-    )
 
 
 class CardSetupForm(FlaskForm):
@@ -40,7 +24,7 @@ def save_card():
         setup = auto_top_up.start_saving(db.session(), current_user)
     except PaymentError as error:
         flash(error.message)
-        return redirect(url_for("account.credits"))
+        return redirect(url_for("account.billing_history"))
     return render("account/save_card.html", client_secret=setup.client_secret,
                   publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
                   stripe_js_url=current_app.config["STRIPE_JS_URL"])
@@ -56,7 +40,7 @@ def card_saved():
         flash(error.message)
     else:
         flash("Card saved: when a renewal lacks credits, we charge it exactly what is missing.")
-    return redirect(url_for("account.credits"))
+    return redirect(url_for("account.billing_history"))
 
 
 @bp.post("/credits/auto-top-up")
@@ -68,4 +52,4 @@ def toggle_auto_top_up():
         auto_top_up.set_auto_top_up(db.session(), current_user, request.form.get("on") == "1")
     except PaymentError as error:
         flash(error.message)
-    return redirect(url_for("account.credits"))
+    return redirect(url_for("account.billing_history"))

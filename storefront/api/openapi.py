@@ -209,11 +209,38 @@ SCHEMAS.update({
                 "type": "object", "required": ["id", "kind", "amount", "description", "created_at"],
                 "properties": {
                     "id": {"type": "integer"},
-                    "kind": {"enum": ["top_up", "purchase", "hold", "hold_release", "refund", "adjustment"]},
+                    "kind": {"enum": ["top_up", "purchase", "hold", "hold_release", "refund", "adjustment",
+                                      "card_charge"]},
                     "amount": MONEY, "description": {"type": "string"},
                     "created_at": {"type": "string", "format": "date-time"},
                 },
             }},
+        },
+    },
+    "BillingEntry": {
+        "type": "object",
+        "required": ["id", "kind", "description", "amount", "card_amount", "balance_after", "created_at", "document"],
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"enum": ["top_up", "purchase", "hold", "hold_release", "refund", "adjustment", "card_charge"]},
+            "description": {"type": "string"},
+            "amount": {**MONEY, "description": "Credits in (positive) or out (negative); 0.00 for a card charge."},
+            "card_amount": {"anyOf": [MONEY, {"type": "null"}],
+                            "description": "A subscription's card charge; null for credit entries."},
+            "balance_after": {"anyOf": [MONEY, {"type": "null"}], "description": "Your credit balance after it."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "document": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                         "description": "Number of its invoice, receipt or credit note (its PDF: /billing/documents/{number})."},
+        },
+    },
+    "BillingPage": {
+        "type": "object",
+        "required": ["balance", "entries", "next_cursor"],
+        "properties": {
+            "balance": MONEY,
+            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/BillingEntry"}},
+            "next_cursor": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                            "description": "Pass as `cursor` for the next (older) page; null on the last page."},
         },
     },
     "BuyRequest": {
@@ -321,6 +348,9 @@ ACCOUNT_ERRORS = {
 }
 
 
+EMAIL_NOT_VERIFIED = _problem("Your e-mail address is not confirmed yet: open the link of the sign-up e-mail first.")
+
+
 def _body(schema: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
@@ -341,7 +371,7 @@ ACCOUNT_PATHS = {
         "post": _operation(
             "buyNumber", "Buy a number from credits: long-term with tier_months, short-term with months",
             {"201": _json("Bought: the number, and the quote that was charged.", "#/components/schemas/Number"),
-             "402": _problem("Your credits don't cover the total; `missing` says by how much."),
+             "403": EMAIL_NOT_VERIFIED, "402": _problem("Your credits don't cover the total; `missing` says by how much."),
              "404": _problem("The country is not sold."),
              "409": _problem("The price changed (the new `quote` is included) or no number is left."),
              "422": _problem("A field is missing or invalid (tier 5 or 16, months 13, …); `errors` names each.")},
@@ -363,7 +393,7 @@ ACCOUNT_PATHS = {
             "extendNumber", "Extend a long-term number by a new bundle (with the loyalty discount), or a prepaid "
                             "short-term number by 1-12 months (volume discount, no setup fee)",
             {"200": _json("Extended: the number, and the quote that was charged.", "#/components/schemas/Number"),
-             "402": _problem("Your credits don't cover the total."),
+             "403": EMAIL_NOT_VERIFIED, "402": _problem("Your credits don't cover the total."),
              "404": _problem("You have no number with this id."),
              "409": _problem("The price changed, or the number can't be extended (a subscription, ended)."),
              "422": _problem("tier_months (long-term) or months (short-term) is missing or out of range.")},
@@ -441,7 +471,7 @@ ACCOUNT_PATHS = {
         "post": _operation(
             "createReservation", "Reserve a long-term number where none is in stock: the hold is taken from credits",
             {"201": _json("Reserved.", "#/components/schemas/Reservation"),
-             "402": _problem("Your credits don't cover the hold."),
+             "403": EMAIL_NOT_VERIFIED, "402": _problem("Your credits don't cover the hold."),
              "404": _problem("The country is not sold."),
              "409": _problem("The country has stock (buy instead) or the price changed."),
              "422": _problem("A field is missing or invalid; `errors` names each.")},
@@ -457,6 +487,33 @@ ACCOUNT_PATHS = {
                               "404": _problem("You have no reservation with this id."),
                               "409": _problem("It is no longer waiting.")},
                              parameters=_id_parameter("reservation_id")),
+    },
+    "/billing": {
+        "get": _operation(
+            "getBilling", "Your billing history: every money event, newest first, with the running balance",
+            {"200": _json("One page of the history.", "#/components/schemas/BillingPage"),
+             "422": _problem("A filter or the cursor is not valid; `errors` names each.")},
+            parameters=[
+                {"name": "kind", "in": "query", "style": "form", "explode": True,
+                 "schema": {"type": "array", "items": {"enum": ["top_up", "purchase", "hold", "hold_release", "refund",
+                                                                 "adjustment", "card_charge"]}},
+                 "description": "Only these kinds (repeat the parameter); default all."},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": "From this day on (UTC), YYYY-MM-DD."},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+                 "description": "Up to and including this day (UTC)."},
+                {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                 "description": "`next_cursor` of the previous page."},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                 "description": "Entries per page, default 50."},
+            ]),
+    },
+    "/billing/documents/{number}": {
+        "get": _operation("getBillingDocument", "An invoice, receipt or credit note as a PDF",
+                          {"200": {"description": "The PDF.", "content": {"application/pdf": {}}},
+                           "404": _problem("You have no document with this number.")},
+                          parameters=[{"name": "number", "in": "path", "required": True,
+                                       "schema": {"type": "string"}}]),
     },
     "/credits": {
         "get": _operation("getCredits", "Your balance and ledger",

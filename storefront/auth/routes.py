@@ -7,6 +7,7 @@ from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordFo
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.redirects import local_path
 from storefront.rendering import render
+from storefront.services import notifications
 from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
@@ -15,6 +16,7 @@ from storefront.services.accounts import (
     password_reset_token,
     set_password,
     user_for_reset_token,
+    verify_email,
 )
 
 
@@ -47,17 +49,31 @@ def signup():
     status = 200
     if form.validate_on_submit():
         try:
-            user = create_user(db.session(), form.email.data, form.password.data)
+            user = create_user(db.session(), form.email.data, form.password.data, verified=False)
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
             status = 422
         else:
             login_user(user)
-            flash("Welcome! Your account is ready.")
+            notifications.send_verification(db.session(), user)
+            flash(f"Welcome! Your account is ready. Please confirm your e-mail address with the link we sent to "
+                  f"{user.email} before your first payment.")
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 422
     return render("auth/signup.html", form=form, status=status)
+
+
+@bp.get("/verify-email/<token>")
+def verify_email_link(token: str):
+    config = current_app.config
+    try:
+        user = verify_email(db.session(), config["SECRET_KEY"], token, config["EMAIL_VERIFY_MAX_AGE"])
+    except AccountError as error:
+        return render("errors/generic.html", status=400, heading="This link doesn't work",
+                      message=error.message, link=url_for("account.billing_history"), link_text="Billing")
+    flash(f"Thank you: {user.email} is confirmed. You can pay now.")
+    return redirect(url_for("public.landing"))
 
 
 @bp.post("/logout")

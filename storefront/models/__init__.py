@@ -6,6 +6,7 @@ from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
+from storefront.models.documents import BillingDocument, DocumentCounter
 from storefront.models.idempotency import IdempotentRequest
 from storefront.models.forwarding import Forwarding
 from storefront.models.messages import GatewayToken, Message
@@ -35,6 +36,8 @@ __all__ = [
     "StripeCustomer",
     "Rental",
     "LedgerEntry",
+    "BillingDocument",
+    "DocumentCounter",
     "IdempotentRequest",
     "GatewayToken",
     "Message",

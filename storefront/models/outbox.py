@@ -33,6 +33,8 @@ class OutboxMessage(Base):
     rental_id: Mapped[int | None] = mapped_column(ForeignKey("rentals.id"), index=True)
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str | None] = mapped_column(Text)
+    # An e-mail's HTML part (the text part is `body`); None for plain-text e-mails.
+    html_body: Mapped[str | None] = mapped_column(Text)
     # A webhook's JSON body, complete, so every retry sends (and signs) the same bytes.
     payload: Mapped[dict | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

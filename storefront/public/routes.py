@@ -49,7 +49,7 @@ def faq():
 
 # Search engines may read the public pages; accounts, staff, payments and the buy steps
 # after the first are nobody's search result.
-ROBOTS_DISALLOW = ("/account/", "/buy/", "/credits", "/numbers", "/password/", "/payments/",
+ROBOTS_DISALLOW = ("/account/", "/billing", "/buy/", "/credits", "/numbers", "/password/", "/payments/",
                    "/reserve", "/staff/", "/login", "/signup")
 
 

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pricing import FieldError
+from storefront import clock
 from storefront.db import transaction
 from storefront.models import ROLES, User, UserRole
-from storefront.problems import INVALID, StorefrontError
+from storefront.problems import FORBIDDEN, INVALID, StorefrontError
 
 _hasher = PasswordHasher()
 
@@ -38,8 +39,52 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(session: Session, email: str, password: str, roles=("customer",)) -> User:
-    """Create an account in one transaction; refuses a taken e-mail or a short password."""
+class EmailNotVerified(StorefrontError):
+    kind = FORBIDDEN
+    title = "E-mail address not verified"
+    slug = "email-not-verified"
+
+    def __init__(self):
+        super().__init__("Please confirm your e-mail address first: open the link in the e-mail we sent "
+                         "when you signed up (or ask for a new one on your billing page). Then you can pay.")
+
+
+def require_verified(user: User) -> None:
+    """Payments wait until the customer confirmed their e-mail address."""
+    if user.email_verified_at is None:
+        raise EmailNotVerified()
+
+
+VERIFY_SALT = "verify-email"
+
+
+def verification_token(secret_key: str, user: User) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=VERIFY_SALT).dumps({"user_id": user.id, "email": user.email})
+
+
+def verify_email(session: Session, secret_key: str, token: str, max_age: int) -> User:
+    """Mark the address of the link's account verified; AccountError if the link is bad or old."""
+    try:
+        payload = URLSafeTimedSerializer(secret_key, salt=VERIFY_SALT).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise AccountError("This confirmation link has expired. Sign in and ask for a new one.") from error
+    except BadSignature as error:
+        raise AccountError("This confirmation link is not valid.") from error
+    user = session.get(User, payload.get("user_id")) if isinstance(payload, dict) else None
+    if user is None or user.email != payload.get("email"):
+        raise AccountError("This confirmation link is not valid.")
+    with transaction(session):
+        if user.email_verified_at is None:
+            user.email_verified_at = clock.now()
+    return user
+
+
+def create_user(session: Session, email: str, password: str, roles=("customer",), verified: bool = True) -> User:
+    """Create an account in one transaction; refuses a taken e-mail or a short password.
+
+    Accounts made by staff, the CLI or the demo are verified; sign-up passes verified=False
+    and sends the confirmation e-mail.
+    """
     email = normalize_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError("Please enter a valid e-mail address.", "email")
@@ -53,7 +98,8 @@ def create_user(session: Session, email: str, password: str, roles=("customer",)
     with transaction(session):
         if session.scalar(select(User.id).where(User.email == email)) is not None:
             raise AccountError("An account with this e-mail already exists.", "email")
-        user = User(email=email, password_hash=_hasher.hash(password))
+        user = User(email=email, password_hash=_hasher.hash(password),
+                    email_verified_at=clock.now() if verified else None)
         user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         session.add(user)
     return user

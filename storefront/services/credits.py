@@ -14,8 +14,9 @@ from pricing import Money
 from storefront.db import transaction
 from storefront.problems import PAYMENT_REQUIRED, StorefrontError
 from storefront.models import LedgerEntry, User
-from storefront.models.credits import ADJUSTMENT, ENTRY_KINDS
-from storefront.services.accounts import AccountError, user_by_email
+from storefront import clock
+from storefront.models.credits import ADJUSTMENT, CARD_CHARGE, ENTRY_KINDS
+from storefront.services.accounts import AccountError, require_verified, user_by_email
 from storefront.services.paging import DEFAULT_SIZE, Key, Page, keyset_page
 
 
@@ -61,9 +62,25 @@ def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
     return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
 
 
+def current_balance(session: Session, user_id: int) -> Money:
+    """The balance as the newest entry recorded it (one index lookup, for pages; the sum if
+    the entry predates running balances). Bookings check with `balance`, under the lock."""
+    last = session.execute(select(LedgerEntry.balance_after).where(LedgerEntry.user_id == user_id)
+                           .order_by(LedgerEntry.id.desc()).limit(1)).first()
+    if last is None:
+        return Money.zero("EUR")
+    return last[0] if last[0] is not None else balance(session, user_id)
+
+
 def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_key: str,
-         description: str, reference: str | None = None) -> LedgerEntry:
-    """Append one entry (negative `amount` = money out); a known key returns the first entry."""
+         description: str, reference: str | None = None, lines: list[tuple[str, Money]] | None = None,
+         notify: bool = True) -> LedgerEntry:
+    """Append one entry (negative `amount` = money out); a known key returns the first entry.
+
+    With the entry come, in the same transaction, its running balance, its document
+    (invoice, receipt or credit note; `lines` are what the quote charged) and, unless
+    `notify` is False, the customer's e-mail.
+    """
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown ledger entry kind {kind!r}")
     if amount.is_zero():
@@ -73,15 +90,44 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
     earlier = entry_with_key(session, idempotency_key)
     if earlier is not None:
         return earlier
+    available = balance(session, user_id)
     if amount.amount < 0:
-        available = balance(session, user_id)
+        user = session.get(User, user_id)
+        if user is not None:
+            require_verified(user)
         if available + amount < Money.zero("EUR"):
             raise InsufficientCredits(available, -amount)
-    entry = LedgerEntry(user_id=user_id, kind=kind, amount=amount.rounded_to_cents(),
-                        idempotency_key=idempotency_key, reference=reference, description=description)
+    amount = amount.rounded_to_cents()
+    entry = LedgerEntry(user_id=user_id, kind=kind, amount=amount, idempotency_key=idempotency_key,
+                        reference=reference, description=description, balance_after=available + amount)
+    return _record(session, entry, lines, notify)
+
+
+def _record(session: Session, entry: LedgerEntry, lines, notify: bool) -> LedgerEntry:
+    from storefront.services import documents, notifications
+
+    if entry.created_at is None:
+        entry.created_at = clock.now()
     session.add(entry)
     session.flush()
+    document = documents.issue_for(session, entry, lines)
+    if notify:
+        notifications.money_event(session, entry, document)
     return entry
+
+
+def record_card_charge(session: Session, user_id: int, charged: Money, idempotency_key: str,
+                       description: str, reference: str | None = None,
+                       lines: list[tuple[str, Money]] | None = None, notify: bool = True) -> LedgerEntry:
+    """A subscription's card charge: in the history (and invoiced), no credits move."""
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    earlier = entry_with_key(session, idempotency_key)
+    if earlier is not None:
+        return earlier
+    entry = LedgerEntry(user_id=user_id, kind=CARD_CHARGE, amount=Money.zero("EUR"),
+                        card_amount=charged.rounded_to_cents(), idempotency_key=idempotency_key,
+                        reference=reference, description=description, balance_after=current_balance(session, user_id))
+    return _record(session, entry, lines, notify)
 
 
 def adjust_credits(session: Session, email: str, amount: str, reason: str) -> LedgerEntry:
@@ -91,7 +137,9 @@ def adjust_credits(session: Session, email: str, amount: str, reason: str) -> Le
         raise AccountError(f"There is no account for {email}.")
     try:
         money = Money.eur(amount).rounded_to_cents()
-    except ValueError as error:
+    except (ValueError, ArithmeticError) as error:
         raise AccountError(f"'{amount}' is not an amount of money.") from error
+    if money.is_zero() or abs(money.amount) > 100000:
+        raise AccountError(f"'{amount}' is not an amount of money this can book (it moves money, up to 100000).")
     with transaction(session):
         return book(session, user.id, money, ADJUSTMENT, f"adjustment:{secrets.token_urlsafe(12)}", reason)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_app_context
+from jinja2 import TemplateNotFound
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,9 +41,34 @@ CLAIM_LEASE = timedelta(minutes=5)
 RETURNED_TO_POOL = "number.returned_to_pool"
 
 
-def queue_email(session: Session, to: str, subject: str, body: str, key: str) -> None:
-    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored."""
-    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body))
+def queue_email(session: Session, to: str, subject: str, body: str, key: str, html: str | None = None) -> None:
+    """Queue an e-mail in the caller's transaction (the caller commits); a known key is ignored.
+
+    `body` is the text part; `html`, if given, the HTML alternative.
+    """
+    _queue(session, OutboxMessage(kind=EMAIL, key=key, recipient=to, subject=subject, body=body, html_body=html))
+
+
+def render_email(template: str, **context) -> tuple[str, str, str | None]:
+    """(subject, text, html) of storefront/templates/email/<template>.txt (which sets
+    `subject`) and, if it exists, <template>.html. Needs an app context."""
+    environment = current_app.jinja_env
+    context.setdefault("public_url", current_app.config["PUBLIC_URL"])
+    text_template = environment.get_template(f"email/{template}.txt")
+    module = text_template.make_module(context)
+    subject = " ".join(str(getattr(module, "subject", "")).split())
+    text = str(module).strip() + "\n"
+    try:
+        html = environment.get_template(f"email/{template}.html").render(context, subject=subject)
+    except TemplateNotFound:
+        html = None
+    return subject, text, html
+
+
+def queue_templated(session: Session, to: str, template: str, key: str, **context) -> None:
+    """Queue the e-mail made from the templates named `template` (see render_email)."""
+    subject, text, html = render_email(template, **context)
+    queue_email(session, to, subject, text, key, html=html)
 
 
 def queue_partner_event(session: Session, partner_id: int, event_type: str, data: dict, key: str) -> None:
@@ -87,6 +113,7 @@ class _Delivery:
     recipient: str
     subject: str | None = None
     body: str | None = None
+    html: str | None = None
     url: str | None = None
     secret: str | None = None
     # Forwards go to addresses customers type: in production, never to our own network.
@@ -158,7 +185,7 @@ def _claim_batch(session: Session, now: datetime, size: int) -> list[_Delivery]:
             message.next_attempt_at = now + CLAIM_LEASE
             if message.kind == EMAIL:
                 deliveries.append(_Delivery(message.id, EMAIL, message.recipient, subject=message.subject,
-                                            body=message.body))
+                                            body=message.body, html=message.html_body))
                 continue
             payload = json.dumps(message.payload, separators=(",", ":")).encode()
             if message.kind == FORWARD_WEBHOOK:
@@ -189,7 +216,7 @@ def _attempt(delivery: _Delivery) -> str | None:
     """Send one message; None if it was delivered, else why not."""
     try:
         if delivery.kind == EMAIL:
-            mail.send(delivery.recipient, delivery.subject, delivery.body)
+            mail.send(delivery.recipient, delivery.subject, delivery.body, html=delivery.html)
             return None
         if delivery.kind in (PARTNER_WEBHOOK, FORWARD_WEBHOOK):
             return _post_webhook(delivery)

@@ -20,7 +20,8 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
-from storefront.services import credits, outbox, subscriptions
+from storefront.services import credits, notifications, subscriptions
+from storefront.services.accounts import require_verified
 from storefront.services.customers import customer_id_for
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def parse_top_up_amount(raw: str | None) -> Money:
 
 
 def start_top_up(session: Session, user: User, amount: Money, return_to: str | None = None) -> CardPayment:
+    require_verified(user)
     with transaction(session):
         payment = CardPayment(user_id=user.id, purpose=payment_states.TOP_UP, amount=amount,
                               status=payment_states.STARTED, return_to=return_to)
@@ -225,19 +227,22 @@ def _invoice_paid(session: Session, invoice) -> None:
     period_end = datetime.fromtimestamp(invoice.lines.data[0].period.end, timezone.utc)
     rental.paid_through = max(rental.paid_through, period_end)
     rental.status = rental_states.ACTIVE
+    paid = int(getattr(invoice, "amount_paid", 0) or 0)
+    if paid > 0:
+        # The card charge goes into the billing history with its invoice and e-mail.
+        charged = stripe_gateway.from_cents(paid, getattr(invoice, "currency", "eur") or "eur")
+        credits.record_card_charge(
+            session, rental.user_id, charged, f"card-charge:{invoice.id}",
+            f"{rental.number.e164}: monthly fee until {period_end:%-d %B %Y}", reference=rental.number.e164,
+        )
 
 
 def _invoice_payment_failed(session: Session, invoice) -> None:
     rental = _subscription_rental(session, getattr(invoice, "subscription", None))
     if rental is not None and rental.status == rental_states.ACTIVE:
         rental.status = rental_states.PAST_DUE
-        outbox.queue_email(
-            session, rental.user.email, f"Payment failed for {rental.number.e164}",
-            f"We couldn't charge your card for this month's fee of {rental.number.e164}.\n\n"
-            "The number keeps working while our card processor tries again over the next days. "
-            "Please check your card, or give the number back from My numbers if you no longer need it.\n",
-            key=f"invoice-failed:{invoice.id}",
-        )
+        notifications.account_event(session, rental.user, "subscription_failed", key=f"invoice-failed:{invoice.id}",
+                                    number=rental.number.e164)
 
 
 def _subscription_deleted(session: Session, subscription) -> None:

@@ -17,6 +17,7 @@ from storefront.models.credits import PURCHASE
 from storefront.models.rentals import ACTIVE, BUNDLE, SHORT_PREPAID
 from storefront.services import credits
 from storefront.services.catalog import current_catalog
+from storefront.services.documents import quote_lines
 from storefront.services.quote_tokens import Checkout, confirm_quote
 
 __all__ = ["OutOfStock", "add_months", "buy_with_credits", "rental_for_key"]
@@ -55,7 +56,8 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
         with transaction(session):
             number = allocate(session, request.country, request.kind, checkout.number_id)
             credits.book(session, user.id, -quote.total, PURCHASE, f"purchase:{checkout.key}",
-                         _describe(quote, number.e164), reference=number.e164)
+                         _describe(quote, number.e164), reference=number.e164,
+                         lines=quote_lines(quote, number.e164), notify=False)  # the confirmation below is its e-mail
             bundle = quote.line("bundle")
             rental = Rental(
                 user_id=user.id,

@@ -13,6 +13,7 @@ from storefront.models import Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
 from storefront.services import auto_top_up, credits, outbox
+from storefront.services.documents import quote_lines
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
 from storefront.services.rentals import RENEWED_FROM_CREDITS, end_rental, renewal_quote
@@ -71,7 +72,7 @@ def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None
                     with session.begin_nested():
                         credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
                                      f"{rental.number.e164}: renewed for {months} months",
-                                     reference=rental.number.e164)
+                                     reference=rental.number.e164, lines=quote_lines(quote, rental.number.e164))
                         rental.paid_through = add_months(rental.paid_through, months)
                     renewed += 1
                 except InsufficientCredits as error:
@@ -111,7 +112,8 @@ def _renew_with_top_up(session: Session, rental_id: int, now: datetime) -> bool:
     try:
         with transaction(session):
             credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
-                         f"{rental.number.e164}: renewed for {months} months", reference=rental.number.e164)
+                         f"{rental.number.e164}: renewed for {months} months", reference=rental.number.e164,
+                         lines=quote_lines(quote, rental.number.e164))
             rental.paid_through = add_months(rental.paid_through, months)
         return True
     except InsufficientCredits as error:

@@ -33,7 +33,8 @@ from storefront.models.credits import PURCHASE, REFUND, LedgerEntry
 from storefront.models.messages import Message
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
-from storefront.services import credits
+from storefront.services import credits, notifications
+from storefront.services.documents import quote_lines
 from storefront.services.catalog import current_catalog
 from storefront.services.paging import DEFAULT_SIZE, Key, Page, keyset_page
 from storefront.services.purchases import add_months
@@ -199,7 +200,8 @@ def extend(session: Session, user: User, rental: Rental, length: int, seen_total
     months = quote.tier_months or quote.months
     with transaction(session):
         credits.book(session, user.id, -quote.total, PURCHASE, ledger_key,
-                     f"{rental.number.e164}: extended by {months} months", reference=rental.number.e164)
+                     f"{rental.number.e164}: extended by {months} months", reference=rental.number.e164,
+                     lines=quote_lines(quote, rental.number.e164))
         rental.paid_through = add_months(max(rental.paid_through, now), months)
         if rental.kind == "long":
             rental.tier_months = quote.tier_months
@@ -298,6 +300,8 @@ def unrent(session: Session, user: User, rental_ids: list[int], now: datetime | 
                 raise RentalError(f"{rental.number.e164} is still yours: {error.message}") from error
         with transaction(session):
             end_rental(session, rental, now, "unrented by the customer")
+            notifications.account_event(session, user, "given_back", key=f"given-back:{rental.id}:{now.isoformat()}",
+                                        number=rental.number.e164)
         ended.append(rental)
     return ended
 
@@ -445,7 +449,8 @@ def return_unused(session: Session, user: User, rental: Rental, seen_refund: Mon
         raise RentalError(f"The refund is now {check.refund.total}, not {seen_refund}. Please confirm again.")
     with transaction(session):
         credits.book(session, user.id, check.refund.total, REFUND, f"return:{rental.id}",
-                     f"{rental.number.e164}: returned unused", reference=rental.number.e164)
+                     f"{rental.number.e164}: returned unused", reference=rental.number.e164,
+                     lines=quote_lines(check.refund, rental.number.e164))
         rental.status = states.RETURNED
         rental.ended_at = now
         rental.auto_renew = False
@@ -524,8 +529,10 @@ def _restart(session: Session, rental: Rental, tier_or_months: int, seen_total: 
     if quote.total != seen_total:
         raise RentalError(f"The price is now {quote.total}, not {seen_total}. Please confirm again.")
     with transaction(session):
+        # Its e-mail is the confirmation `then` queues (with the invoice's link), not a second one.
         credits.book(session, rental.user_id, -quote.total, PURCHASE, key,
-                     f"{rental.number.e164}: {note}", reference=rental.number.e164)
+                     f"{rental.number.e164}: {note}", reference=rental.number.e164,
+                     lines=quote_lines(quote, rental.number.e164), notify=False)
         lifecycle.move(session, rental.number, lifecycle.RENTED, now, note)
         bundle = quote.line("bundle")
         months = quote.tier_months or quote.months

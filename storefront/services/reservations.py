@@ -4,6 +4,8 @@ stock arrives, waiting reservations are served oldest first: the hold becomes th
 purchase and the rental starts. Cancelling releases the whole hold at once."""
 from datetime import datetime
 
+from flask import current_app
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ from storefront.models import Rental, Reservation, User
 from storefront.models import rentals as rental_states
 from storefront.models import reservations as states
 from storefront.models.credits import HOLD, HOLD_RELEASE, PURCHASE
-from storefront.services import credits, outbox
+from storefront.services import credits, documents, notifications
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
@@ -139,10 +141,13 @@ def fulfil_waiting(session: Session, country_code: str | None = None, now: datet
 
 def _start_rental(session: Session, reservation: Reservation, number, now: datetime) -> None:
     hold = reservation.hold_amount
+    # One e-mail for both entries: "your reserved number is ready" (below).
     credits.book(session, reservation.user_id, hold, HOLD_RELEASE, f"hold-release:{reservation.id}",
-                 "Hold released: your reserved number arrived", reference=f"reservation {reservation.id}")
-    credits.book(session, reservation.user_id, -hold, PURCHASE, f"purchase:reservation-{reservation.id}",
-                 f"{number.e164}: {reservation.tier_months}-month bundle (reserved)", reference=number.e164)
+                 "Hold released: your reserved number arrived", reference=f"reservation {reservation.id}",
+                 notify=False)
+    purchase = credits.book(session, reservation.user_id, -hold, PURCHASE, f"purchase:reservation-{reservation.id}",
+                            f"{number.e164}: {reservation.tier_months}-month bundle (reserved)", reference=number.e164,
+                            notify=False)
     rental = Rental(user_id=reservation.user_id, number_id=number.id, country_code=reservation.country_code,
                     kind=LONG, pricing_model=rental_states.BUNDLE, tier_months=reservation.tier_months,
                     status=rental_states.ACTIVE, auto_renew=True, started_at=now,
@@ -153,11 +158,14 @@ def _start_rental(session: Session, reservation: Reservation, number, now: datet
     reservation.status = states.FULFILLED
     reservation.closed_at = now
     reservation.rental_id = rental.id
-    outbox.queue_email(
-        session, reservation.user.email, f"Your reserved number {number.e164} is ready",
-        f"Good news: the long-term number you reserved in {reservation.country_code} has arrived.\n\n"
-        f"Your number: {number.e164}\nBundle: {reservation.tier_months} months, paid until {rental.paid_through:%-d %B %Y}\n"
-        f"Charged: {hold} (the price held when you reserved)\n\nYou'll find it under My numbers.\n",
-        key=f"reservation-fulfilled:{reservation.id}",
+    notifications.account_event(
+        session, reservation.user, "reservation_fulfilled", key=f"reservation-fulfilled:{reservation.id}",
+        reservation=reservation, number=number.e164, rental=rental, charged=hold,
+        document_link=_document_link(session, purchase),
     )
+
+
+def _document_link(session: Session, entry) -> str | None:
+    document = documents.documents_of(session, entry.user_id, [entry.id]).get(entry.id)
+    return notifications.document_url(current_app.config["PUBLIC_URL"], document) if document else None
 

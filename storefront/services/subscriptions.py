@@ -25,7 +25,8 @@ from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError, StripeUnavailable
 from storefront.services.confirmations import queue_purchase_confirmation
-from storefront.services import offers
+from storefront.services import credits, offers
+from storefront.services.accounts import require_verified
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
 from storefront.services.quote_tokens import Checkout, QuoteChanged, QuoteExpired, confirm_quote, read_token
@@ -45,6 +46,7 @@ def start_subscription(session: Session, user: User, checkout: Checkout, token: 
 
     Raises QuoteChanged when the price moved since the customer saw it.
     """
+    require_verified(user)
     earlier = session.scalar(select(CardPayment).where(CardPayment.checkout_key == checkout.key))
     if earlier is not None:
         return earlier
@@ -152,6 +154,11 @@ def activate(session: Session, payment: CardPayment, now: datetime) -> None:
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
         rental.status = rental_states.ACTIVE
         lifecycle.move(session, rental.number, lifecycle.RENTED, now, "subscription started")
+        # The first card charge: in the history and invoiced; the purchase confirmation (with
+        # the invoice's link) is its e-mail (once: the keys are the payment's and the rental's).
+        credits.record_card_charge(session, payment.user_id, payment.amount, f"card-charge:payment-{payment.id}",
+                                   f"{rental.number.e164}: setup fee and first month of the subscription",
+                                   reference=rental.number.e164, notify=False)
         queue_purchase_confirmation(session, rental)
 
 

@@ -15,7 +15,8 @@ from storefront.models import Rental
 from storefront.models.rentals import SUBSCRIPTION
 from storefront.fields import AmountField
 from storefront.rendering import render
-from storefront.services import credits, rentals
+from storefront.models.credits import KIND_NAMES
+from storefront.services import billing, credits, rentals
 from storefront.services import offers as number_offers
 from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
@@ -51,6 +52,7 @@ def support():
                 continue
             lengths = TIERS if rental.kind == "long" else (1, 3, 6, 12)
             offers[rental.id] = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths]
+    history = billing.page(session, customer.id, billing.HistoryFilter(), limit=50) if customer else None
     # "If it's gone, we'll try to find a similar one": for one ended rental at a time (looked up
     # by id, so it needn't be on the page shown).
     similar_id = request.args.get("similar", type=int)
@@ -59,7 +61,7 @@ def support():
                        if not rentals.is_current(rental) and rental.id not in offers
                        and rental.id not in subscriptions_back), None)
     return render("staff/support.html", email=email, customer=customer, rentals=mine, page=page, offers=offers,
-                  subscriptions_back=subscriptions_back, similar_to=similar_to,
+                  subscriptions_back=subscriptions_back, history=history, kind_names=KIND_NAMES, similar_to=similar_to,
                   similar=number_offers.similar_for(session, similar_to) if similar_to else [],
                   sent_offers=number_offers.open_offers(session, customer) if customer else [],
                   balance=credits.balance(session, customer.id) if customer else None,

@@ -54,7 +54,7 @@ def test_the_credits_page_shows_balance_and_history(app, user_id):
     book(app, user_id, "25.00", "top-up:1")
     client = app.test_client()
     client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
-    html = client.get("/credits").get_data(as_text=True)
+    html = client.get("/credits", follow_redirects=True).get_data(as_text=True)
     assert "€25.00" in html and "test" in html
 
 

@@ -38,7 +38,7 @@ def test_document_is_served_and_names_every_route(client, app):
     assert document["openapi"].startswith("3.1")
     documented = {"/api/v1" + path for path in document["paths"]}
     implemented = {
-        re.sub(r"<int:(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint not in ("api.openapi", "api.reference")
     }
     assert implemented == documented

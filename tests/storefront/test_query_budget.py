@@ -23,7 +23,7 @@ BUDGET = {
     "/": 6,
     "/buy?country=DE&kind=long": 8,
     "/numbers": 8,
-    "/credits": 9,
+    "/billing": 12,
     "/staff/operations": 18,
     "/staff/support?email=ada@example.com": 11,
     "/api/v1/numbers": 10,

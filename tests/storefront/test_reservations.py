@@ -73,7 +73,7 @@ def test_cancelling_gives_the_whole_hold_back_at_once(customers, stocked_app):
         reservation_id = db.session().scalar(select(Reservation.id))
     client.post(f"/reserve/{reservation_id}/cancel")
     assert credits_of(stocked_app, "ada@example.com") == "50.00"
-    ledger = text(client.get("/credits"))
+    ledger = text(client.get("/billing"))
     assert "Hold for a 3-month bundle in SE" in ledger and "Hold released: cancelled by the customer" in ledger
     assert "Cancelled" in text(client.get("/reserve"))
 
