@@ -10,6 +10,7 @@ from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
 from storefront.models.reservations import Reservation
+from storefront.models.support import SupportReply, SupportTicket
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -20,6 +21,8 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "SupportReply",
+    "SupportTicket",
     "Reservation",
     "CopyBlock",
     "CopyVersion",
