@@ -55,7 +55,8 @@ class NumberSearch:
 
     def query(self, **changes) -> dict:
         values = {"digits": self.digits or None, "match": self.match if self.digits else None,
-                  "capability": self.capability, "after": self.after}
+                  "capability": self.capability, "after": self.after.lstrip("+") if self.after else None,
+                  "limit": self.limit if self.limit != PAGE_SIZE else None}
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
 
@@ -85,11 +86,14 @@ def parse_search(args, strict: bool = False) -> NumberSearch:
         if strict:
             errors.append(FieldError("capability", "capability is 'sms' or 'voice'"))
         capability = None
-    after = str(args.get("after") or args.get("cursor") or "") or None
-    if after is not None and (len(after) > 16 or not after.lstrip("+").isdigit()):
+    # The cursor is the last number of the previous page, digits only (URL-safe); a "+"
+    # in front, or the space an unencoded "+" becomes, is accepted too.
+    after = str(args.get("after") or args.get("cursor") or "").strip().lstrip("+") or None
+    if after is not None and (len(after) > 15 or not after.isdigit()):
         if strict:
             errors.append(FieldError("cursor", "cursor is the `next_cursor` of the previous page"))
         after = None
+    after = f"+{after}" if after else None
     limit = PAGE_SIZE
     if args.get("limit") not in (None, ""):
         try:
@@ -112,7 +116,7 @@ def find_numbers(session: Session, country_code: str, kind: str, search: NumberS
                           capability=search.capability, after=search.after, limit=search.limit,
                           now=now or clock.now(), holder=holder)
     page = rows[:search.limit]
-    return NumberPage(page, page[-1].e164 if len(rows) > search.limit else None)
+    return NumberPage(page, page[-1].e164.lstrip("+") if len(rows) > search.limit else None)
 
 
 def hold_number(session: Session, number: PhoneNumber, holder: str, now: datetime | None = None,
