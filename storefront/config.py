@@ -60,6 +60,13 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") == "1",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        # Who sells: shown in every page's footer and on the imprint (and on invoices).
+        "SELLER_NAME": os.environ.get("SELLER_NAME", "Numbers Demo GmbH"),
+        "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", "Beispielstraße 1, 10115 Berlin, Germany"),
+        "SELLER_EMAIL": os.environ.get("SELLER_EMAIL", "support@numbers.example"),
+        "SELLER_VAT_ID": os.environ.get("SELLER_VAT_ID", "DE000000000"),
+        # Contact form: questions per visitor's address (spam and floods are refused politely).
+        "CONTACT_RATE_LIMIT": os.environ.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }

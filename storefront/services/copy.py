@@ -22,7 +22,7 @@ from pricing import Catalog, UnknownCountry
 from storefront import caching, clock
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
-from storefront.models.copy import FAQ, LANDING
+from storefront.models.copy import FAQ, LANDING, LEGAL
 from storefront.problems import INVALID, StorefrontError
 from storefront.services.catalog import cached_revision, catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
@@ -168,6 +168,21 @@ def _landing_sections(session: Session, catalog: Catalog) -> dict[str, Rendered]
     return sections
 
 
+def legal_pages(session: Session) -> dict[str, Rendered]:
+    """Terms, privacy, imprint and contact as published (the starting text until then)."""
+    return _remembered(session, LEGAL, lambda catalog: _fixed_blocks(session, catalog, LEGAL))
+
+
+def _fixed_blocks(session: Session, catalog: Catalog, page: str) -> dict[str, Rendered]:
+    stored = {block.slug: block.live for block in blocks_of(session, page)}
+    pages = {}
+    for default in default_copy()[page]:
+        live = stored.get(default["slug"])
+        title, body = (live.title, live.body) if live else (default["title"], default["body"])
+        pages[default["slug"]] = _rendered(catalog, default["slug"], title, body)
+    return pages
+
+
 def faq_entries(session: Session, query: str = "") -> list[Rendered]:
     """Published FAQ entries in order; with `query`, those containing every word of it."""
     entries = _remembered(session, FAQ, lambda catalog: _faq_entries(session, catalog))
@@ -193,7 +208,8 @@ def ensure_blocks(session: Session) -> None:
     known = set(session.scalars(select(CopyBlock.slug)))
     has_faq = session.scalar(select(func.count()).where(CopyBlock.page == FAQ)) > 0
     now = clock.now()
-    missing = [(LANDING, entry) for entry in default_copy()[LANDING] if entry["slug"] not in known]
+    missing = [(page, entry) for page in (LANDING, LEGAL) for entry in default_copy()[page]
+               if entry["slug"] not in known]
     if not has_faq:
         missing += [(FAQ, entry) for entry in default_copy()[FAQ]]
     if not missing:
