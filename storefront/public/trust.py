@@ -4,6 +4,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from storefront import db
 from storefront.limits import limiter
@@ -18,7 +19,8 @@ from storefront.services.copy import legal_pages
 
 class ContactForm(FlaskForm):
     email = EmailField("Your e-mail", description="We answer to this address.")
-    topic = SelectField("About", choices=[("", "Choose…"), *support.TOPICS.items()])
+    topic = SelectField("About", choices=[SelectChoice(value, label)
+                                          for value, label in [("", "Choose…"), *support.TOPICS.items()]])
     subject = StringField("Subject")
     body = TextAreaField("Your question")
 
