@@ -7,7 +7,7 @@ by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL 
 """
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
 from storefront.models.copy import FAQ, LANDING, LEGAL
 from storefront.problems import INVALID, StorefrontError
+from storefront.services import faq_search
 from storefront.services.catalog import cached_revision, catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
 
@@ -52,6 +53,7 @@ class Rendered:
     title: str
     html: Markup
     text: str
+    stems: tuple[str, ...] = ()  # of the title and text, for the FAQ search
 
 
 @cache
@@ -184,11 +186,14 @@ def _fixed_blocks(session: Session, catalog: Catalog, page: str) -> dict[str, Re
 
 
 def faq_entries(session: Session, query: str = "") -> list[Rendered]:
-    """Published FAQ entries in order; with `query`, those containing every word of it."""
+    """Published FAQ entries in order; with `query`, those that match it (by stem and
+    synonym, see faq_search), with the words found marked."""
     entries = _remembered(session, FAQ, lambda catalog: _faq_entries(session, catalog))
-    words = query.lower().split()
-    return [entry for entry in entries
-            if all(word in f"{entry.title} {entry.text}".lower() for word in words)]
+    if not query.strip():
+        return entries
+    return [replace(entry, title=faq_search.highlight_text(entry.title, query),
+                    html=faq_search.highlight_html(entry.html, query))
+            for entry in faq_search.search(entries, query, lambda entry: entry.stems)]
 
 
 def _faq_entries(session: Session, catalog: Catalog) -> list[Rendered]:
@@ -198,7 +203,7 @@ def _faq_entries(session: Session, catalog: Catalog) -> list[Rendered]:
         entries = [_rendered(catalog, slug, live.title, live.body) for slug, live in pairs]
     else:
         entries = [_rendered(catalog, entry["slug"], entry["title"], entry["body"]) for entry in default_copy()[FAQ]]
-    return entries
+    return [replace(entry, stems=faq_search.stems_of(f"{entry.title} {entry.text}")) for entry in entries]
 
 
 # Editing -------------------------------------------------------------------------------
