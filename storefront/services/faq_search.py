@@ -28,7 +28,7 @@ STOP_WORDS = frozenset("a an and are can do does for how i in is it my of on or 
 # Each group: words customers use for the same thing. A query word matches any of its group.
 SYNONYMS = (
     ("cancel", "unrent", "terminate", "stop", "end", "quit", "give back"),
-    ("subscription", "monthly", "recurring"),
+    ("subscription", "recurring", "direct debit"),
     ("proration", "prorate", "partial", "first month"),
     ("refund", "money back", "return", "reimburse"),
     ("price", "cost", "fee", "charge", "pay", "tariff"),
