@@ -23,10 +23,13 @@ from hardware.models import InventoryEvent, PhoneNumber
 CANDIDATES_PER_ROUND = 10
 
 
-def _claim(session: Session, number_id: int, to_state: str, now: datetime, holder: str | None) -> bool:
+def _claim(session: Session, number_id: int, to_state: str, now: datetime, holder: str | None = None,
+           from_state: str = lifecycle.AVAILABLE) -> bool:
+    query = update(PhoneNumber).where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
+    if from_state == lifecycle.AVAILABLE:
+        query = query.where(not_held(now, holder))
     result = session.execute(
-        update(PhoneNumber)
-        .where(PhoneNumber.id == number_id, PhoneNumber.state == lifecycle.AVAILABLE, not_held(now, holder))
+        query
         .values(state=to_state, state_changed_at=now, held_by=None, held_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -78,8 +81,20 @@ def release_holds(session: Session, holder: str, keep: int | None = None) -> Non
     session.execute(query.values(held_by=None, held_until=None).execution_options(synchronize_session=False))
 
 
-def _claimed(session: Session, number_id: int, to_state: str) -> PhoneNumber:
+def claim_cooling_off(session: Session, number_id: int, to_state: str = lifecycle.HELD) -> PhoneNumber:
+    """Take a number out of its cooling-off for its former holder (the storefront checks who
+    that is). Raises OutOfStock if it is no longer cooling off."""
+    if to_state not in lifecycle.ALLOWED[lifecycle.COOLING_OFF]:
+        raise ForbiddenTransition(f"A cooling-off number cannot become {to_state}.")
+    if not _claim(session, number_id, to_state, clock.now(), from_state=lifecycle.COOLING_OFF):
+        raise OutOfStock("That number is no longer waiting for you.")
+    number = _claimed(session, number_id, to_state, from_state=lifecycle.COOLING_OFF)
+    number.cooling_off_until = None
+    return number
+
+
+def _claimed(session: Session, number_id: int, to_state: str, from_state: str = lifecycle.AVAILABLE) -> PhoneNumber:
     number = session.get(PhoneNumber, number_id, populate_existing=True)
     session.add(InventoryEvent(kind="state_changed", number_id=number_id,
-                               detail={"from": lifecycle.AVAILABLE, "to": to_state, "reason": "allocated"}))
+                               detail={"from": from_state, "to": to_state, "reason": "allocated"}))
     return number

@@ -1,15 +1,15 @@
 """Number holds and capabilities; support tickets
 
-Revision ID: 0016_i17_trust
-Revises: 0015_reservations
+Revision ID: 0017_i17_trust
+Revises: 0016_number_offers
 Create Date: 2026-12-03 12:00:19.879946
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_i17_trust'
-down_revision = '0015_reservations'
+revision = '0017_i17_trust'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 
