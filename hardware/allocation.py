@@ -4,6 +4,11 @@ Each candidate is claimed with a conditional UPDATE (`... WHERE state = 'availab
 on PostgreSQL a concurrent claim of the same row waits for the first transaction and
 then finds the row taken (rowcount 0); SQLite serialises writers. The caller's
 transaction commits the claim together with the rental it is for.
+
+A hold (`hold`) is claimed the same way: one conditional UPDATE that succeeds only if the
+number is available and no one else's hold is running, so two customers can never hold
+the same number. Allocation skips numbers held for someone else, and a claim clears the
+hold it used.
 """
 from datetime import datetime
 
@@ -12,19 +17,22 @@ from sqlalchemy.orm import Session
 
 from hardware import clock, lifecycle, stock
 from hardware.errors import ForbiddenTransition, OutOfStock
-from hardware.inventory import in_stock_query
+from hardware.inventory import in_stock_query, not_held
 from hardware.models import InventoryEvent, PhoneNumber
 
 CANDIDATES_PER_ROUND = 10
 
 
-def _claim(session: Session, number_id: int, to_state: str, now: datetime,
+def _claim(session: Session, number_id: int, to_state: str, now: datetime, holder: str | None = None,
            from_state: str = lifecycle.AVAILABLE, stock_of: tuple[str, str] | None = None) -> bool:
-    """`stock_of` = (country, kind) of a number claimed from stock: the kept count goes down."""
+    """`stock_of` = (country, kind) of a number claimed from stock: the kept count goes down.
+    A number held for someone other than `holder` is not taken."""
+    query = update(PhoneNumber).where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
+    if from_state == lifecycle.AVAILABLE:
+        query = query.where(not_held(now, holder))
     result = session.execute(
-        update(PhoneNumber)
-        .where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
-        .values(state=to_state, state_changed_at=now)
+        query
+        .values(state=to_state, state_changed_at=now, held_by=None, held_until=None)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -35,18 +43,19 @@ def _claim(session: Session, number_id: int, to_state: str, now: datetime,
 
 
 def allocate(session: Session, country_code: str, kind: str, number_id: int | None = None,
-             to_state: str = lifecycle.RENTED) -> PhoneNumber:
+             to_state: str = lifecycle.RENTED, holder: str | None = None) -> PhoneNumber:
     """Claim one in-stock number of that country and kind (or exactly `number_id`).
 
+    Numbers held for another customer are not taken; `holder` may take the ones it holds.
     Raises OutOfStock when none is free (or the chosen one was taken meanwhile).
     """
     if to_state not in lifecycle.ALLOWED[lifecycle.AVAILABLE]:
         raise ForbiddenTransition(f"An available number cannot become {to_state}.")
     now = clock.now()
-    query = in_stock_query(country_code, kind).with_only_columns(PhoneNumber.id).order_by(PhoneNumber.id)
+    query = in_stock_query(country_code, kind, now, holder).with_only_columns(PhoneNumber.id).order_by(PhoneNumber.id)
     if number_id is not None:
         candidates = session.scalars(query.where(PhoneNumber.id == number_id)).all()
-        if not candidates or not _claim(session, number_id, to_state, now, stock_of=(country_code.upper(), kind)):
+        if not candidates or not _claim(session, number_id, to_state, now, holder, stock_of=(country_code.upper(), kind)):
             raise OutOfStock("That number was just taken by someone else. Please pick another one.")
         return _claimed(session, number_id, to_state)
     while True:
@@ -54,8 +63,28 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
         if not candidates:
             raise OutOfStock(f"No {'long' if kind == 'long' else 'short'}-term numbers are left in {country_code.upper()}.")
         for candidate in candidates:
-            if _claim(session, candidate, to_state, now, stock_of=(country_code.upper(), kind)):
+            if _claim(session, candidate, to_state, now, holder, stock_of=(country_code.upper(), kind)):
                 return _claimed(session, candidate, to_state)
+
+
+def hold(session: Session, number_id: int, holder: str, until: datetime, now: datetime) -> bool:
+    """Hold an available number for `holder` until `until`; False if it is not available
+    or someone else's hold is running. Holding again (same holder) moves the end."""
+    result = session.execute(
+        update(PhoneNumber)
+        .where(PhoneNumber.id == number_id, PhoneNumber.state == lifecycle.AVAILABLE, not_held(now, holder))
+        .values(held_by=holder, held_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def release_holds(session: Session, holder: str, keep: int | None = None) -> None:
+    """Let go of `holder`'s holds (but `keep`): a customer holds one number at a time."""
+    query = update(PhoneNumber).where(PhoneNumber.held_by == holder)
+    if keep is not None:
+        query = query.where(PhoneNumber.id != keep)
+    session.execute(query.values(held_by=None, held_until=None).execution_options(synchronize_session=False))
 
 
 def claim_cooling_off(session: Session, number_id: int, to_state: str = lifecycle.HELD) -> PhoneNumber:

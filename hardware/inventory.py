@@ -1,7 +1,8 @@
 """Operations on the hardware: gateways, SIMs, numbers, stock; and the inventory file."""
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from hardware import clock, lifecycle, stock
@@ -16,6 +17,7 @@ from hardware.errors import (
     NoSuchSlot,
     SlotOccupied,
 )
+from hardware.db import UTCDateTime
 from hardware.models import KINDS, LONG, SHORT, Gateway, InventoryEvent, Partner, PhoneNumber, Sim, Slot
 from hardware.validation import check_iccid, parse_e164
 
@@ -84,7 +86,7 @@ def pull_sim(session: Session, iccid: str) -> Sim:
 
 def add_number(session: Session, raw_number: str, kind: str, country_code: str,
                iccid: str | None = None, partner_name: str | None = None,
-               gateway_name: str | None = None) -> PhoneNumber:
+               gateway_name: str | None = None, voice: bool = False) -> PhoneNumber:
     """A long-term number goes onto a SIM (by ICCID); a short-term one joins the country's pool.
 
     A pool number is served by a gateway too: `gateway_name`, or else the country's first
@@ -101,7 +103,8 @@ def add_number(session: Session, raw_number: str, kind: str, country_code: str,
         if partner is None:
             raise InvalidInventory(f"There is no partner called '{partner_name}'.")
     number = PhoneNumber(e164=e164, kind=kind, country_code=country_code.upper(), partner=partner,
-                         state=lifecycle.AVAILABLE, messages_sent=0, messages_received=0)
+                         state=lifecycle.AVAILABLE, messages_sent=0, messages_received=0,
+                         sms=True, voice=bool(voice))
     if kind == LONG:
         if not iccid:
             raise InvalidInventory("A long-term number needs the ICCID of its SIM.")
@@ -222,9 +225,16 @@ def count_message(session: Session, number: PhoneNumber, direction: str) -> Phon
     return number
 
 
-def _in_stock(query, kind: str):
-    """Only numbers free to sell: available and, for long-term, on a SIM in an online gateway."""
-    query = query.where(PhoneNumber.kind == kind, PhoneNumber.state == lifecycle.AVAILABLE)
+def not_held(now, holder: str | None = None):
+    """No one else's hold is running on the number at `now` (the `holder`'s own may be)."""
+    free = or_(PhoneNumber.held_until.is_(None), PhoneNumber.held_until <= now)
+    return or_(free, PhoneNumber.held_by == holder) if holder else free
+
+
+def _in_stock(query, kind: str, now, holder: str | None = None):
+    """Only numbers free to sell: available, not held for another customer and, for
+    long-term, on a SIM in an online gateway."""
+    query = query.where(PhoneNumber.kind == kind, PhoneNumber.state == lifecycle.AVAILABLE, not_held(now, holder))
     if kind == LONG:
         query = (
             query.join(Sim, PhoneNumber.sim_id == Sim.id)
@@ -235,29 +245,72 @@ def _in_stock(query, kind: str):
     return query
 
 
-def in_stock_query(country_code: str, kind: str):
-    return _in_stock(select(PhoneNumber), kind).where(PhoneNumber.country_code == country_code.upper())
+def in_stock_query(country_code: str, kind: str, now: datetime | None = None, holder: str | None = None):
+    """Numbers of that country and kind on sale at `now`; `holder` also sees the ones it holds."""
+    return _in_stock(select(PhoneNumber), kind, now or clock.now(), holder).where(
+        PhoneNumber.country_code == country_code.upper())
 
 
 def available_numbers(session: Session, country_code: str, kind: str, limit: int = 5) -> list[PhoneNumber]:
     return list(session.scalars(in_stock_query(country_code, kind).order_by(PhoneNumber.e164).limit(limit)))
 
 
+CONTAINS = "contains"
+ENDS_WITH = "ends_with"
+MATCHES = (CONTAINS, ENDS_WITH)
+CAPABILITIES = ("sms", "voice")
+
+
+def search_numbers(session: Session, country_code: str, kind: str, *, digits: str = "", match: str = CONTAINS,
+                   capability: str | None = None, after: str | None = None, limit: int = 10,
+                   now: datetime | None = None, holder: str | None = None) -> list[PhoneNumber]:
+    """Numbers on sale, in E.164 order after `after` (keyset paging), whose digits contain
+    (or end with) `digits`, with `capability` ("sms", "voice") if given.
+
+    `digits` must hold digits only (callers strip the rest), so it is safe inside LIKE.
+    Asks for `limit` + 1 rows: the caller knows from the extra one that a next page exists.
+    """
+    if digits and not digits.isdigit():
+        raise InvalidNumber("Search for digits only.")
+    query = in_stock_query(country_code, kind, now, holder)
+    if digits:
+        query = query.where(PhoneNumber.e164.like(f"%{digits}" if match == ENDS_WITH else f"%{digits}%"))
+    if capability == "voice":
+        query = query.where(PhoneNumber.voice.is_(True))
+    elif capability == "sms":
+        query = query.where(PhoneNumber.sms.is_(True))
+    if after:
+        query = query.where(PhoneNumber.e164 > after)
+    return list(session.scalars(query.order_by(PhoneNumber.e164).limit(limit + 1)))
+
+
 @cache
 def _stock_query(kind: str):
     # Built once per kind: a statement is immutable, and building it costs about as much as running it.
-    query = _in_stock(select(PhoneNumber.country_code, func.count(PhoneNumber.id)), kind)
+    query = _in_stock(select(PhoneNumber.country_code, func.count(PhoneNumber.id)), kind,
+                      bindparam("now", type_=UTCDateTime()))
     return query.group_by(PhoneNumber.country_code)
 
 
-def stock_by_country(session: Session, kind: str = LONG) -> dict[str, int]:
-    """Numbers free to sell per country, from the maintained counts (hardware/stock.py)."""
-    return stock.counts(session, kind)
+def stock_by_country(session: Session, kind: str = LONG, now: datetime | None = None) -> dict[str, int]:
+    """Numbers free to sell per country: the maintained counts (hardware/stock.py) less the
+    numbers held for a customer right now (a hold ends by time alone, so it is not counted
+    in; the running holds are few and found by the held_until index)."""
+    counts = stock.counts(session, kind)
+    held = session.execute(
+        select(PhoneNumber.country_code, func.count(PhoneNumber.id))
+        .where(PhoneNumber.kind == kind, PhoneNumber.state == lifecycle.AVAILABLE,
+               PhoneNumber.held_until > (now or clock.now()))
+        .group_by(PhoneNumber.country_code)).tuples().all()
+    for country_code, count in held:
+        if country_code in counts:
+            counts[country_code] = max(counts[country_code] - count, 0)
+    return {country_code: count for country_code, count in counts.items() if count > 0}
 
 
-def counted_stock(session: Session, kind: str = LONG) -> dict[str, int]:
+def counted_stock(session: Session, kind: str = LONG, now: datetime | None = None) -> dict[str, int]:
     """The same, counted from the numbers (grows with the stock: for checks, not for pages)."""
-    return dict(session.execute(_stock_query(kind)).tuples().all())
+    return dict(session.execute(_stock_query(kind), {"now": now or clock.now()}).tuples().all())
 
 
 def import_inventory(session: Session, document) -> dict[str, int]:
@@ -290,14 +343,16 @@ def import_inventory(session: Session, document) -> dict[str, int]:
 
             def load_sim(g=gateway, s=sim):
                 insert_sim(session, g["name"], int(s["slot"]), s["iccid"])
-                add_number(session, s["number"], LONG, g["country"], iccid=s["iccid"], partner_name=s.get("partner"))
+                add_number(session, s["number"], LONG, g["country"], iccid=s["iccid"], partner_name=s.get("partner"),
+                           voice=bool(s.get("voice", False)))
 
             attempt(f"{where}.sims[{sim_index}]", load_sim)
             counts["numbers"] += 1
     for index, entry in enumerate(document.get("short_term_pool", [])):
         attempt(f"short_term_pool[{index}]",
                 lambda e=entry: add_number(session, e["number"], SHORT, e["country"], partner_name=e.get("partner"),
-                                           gateway_name=e.get("gateway")))
+                                           gateway_name=e.get("gateway"),
+                                           voice=bool(e.get("voice", False))))
         counts["numbers"] += 1
     if problems:
         raise InvalidInventory("The inventory file was not loaded:\n" + "\n".join(problems))

@@ -1,7 +1,7 @@
 """Inventory tables: partners, gateways with their slots, SIM cards, phone numbers, events."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware import clock
@@ -86,6 +86,14 @@ class PhoneNumber(Base):
     state_before_outage: Mapped[str | None] = mapped_column(String(20))
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     cooling_off_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the number can do: every number takes SMS; some (long-term SIMs) also take calls.
+    sms: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    voice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A customer who chose this number has it to themselves until `held_until` (an
+    # opaque key of theirs in `held_by`); past that time the hold counts for nothing.
+    held_by: Mapped[str | None] = mapped_column(String(64))
+    # Indexed: stock counts subtract the holds running now, found without a scan.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     messages_sent: Mapped[int] = mapped_column(Integer, default=0)
     messages_received: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
@@ -99,6 +107,11 @@ class PhoneNumber(Base):
         if self.sim is not None:
             return self.sim.slot.gateway if self.sim.slot is not None else None
         return self.pool_gateway
+
+    @property
+    def dedicated(self) -> bool:
+        """A long-term number has its own SIM; a short-term one is on the shared gateway."""
+        return self.kind == LONG
 
     @property
     def has_messages(self) -> bool:

@@ -97,6 +97,9 @@ def from_environment(instance_path: str) -> dict:
         # VAT contained in prices, by the customer's billing country ("DE:19,FR:20,..."); a
         # country not listed pays the seller country's rate.
         "VAT_RATES": parse_vat_rates(os.environ.get("VAT_RATES", DEFAULT_VAT_RATES)),
+        "SELLER_EMAIL": os.environ.get("SELLER_EMAIL", "support@numbers.example"),
+        # Contact form: questions per visitor's address (spam and floods are refused politely).
+        "CONTACT_RATE_LIMIT": os.environ.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }

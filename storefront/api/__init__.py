@@ -6,4 +6,4 @@ from storefront.limits import api_client, api_rate_limit, limiter, without_token
 bp = Blueprint("api", __name__)
 limiter.limit(api_rate_limit, key_func=api_client, exempt_when=without_token)(bp)
 
-from storefront.api import billing, credits, messages, numbers, reservations, routes  # noqa: E402,F401
+from storefront.api import available_numbers, billing, credits, messages, numbers, reservations, routes  # noqa: E402,F401

@@ -336,6 +336,30 @@ SCHEMAS.update({
     },
 })
 
+SCHEMAS.update({
+    "AvailableNumber": {
+        "type": "object",
+        "required": ["id", "number", "country", "kind", "type", "capabilities"],
+        "properties": {
+            "id": {"type": "integer", "description": "Pass as `number_id` to buy this very number."},
+            "number": {"type": "string", "examples": ["+4915123456101"]},
+            "country": {"type": "string"},
+            "kind": {"enum": ["short", "long"]},
+            "type": {"enum": ["dedicated_sim", "shared"],
+                     "description": "Long-term numbers have their own SIM; short-term ones share a gateway."},
+            "capabilities": {"type": "array", "items": {"enum": ["sms", "voice"]}},
+        },
+    },
+    "AvailableNumberPage": {
+        "type": "object", "required": ["numbers", "next_cursor"],
+        "properties": {
+            "numbers": {"type": "array", "items": {"$ref": "#/components/schemas/AvailableNumber"}},
+            "next_cursor": {"type": ["string", "null"],
+                            "description": "Pass as `cursor` for the next page; null on the last page."},
+        },
+    },
+})
+
 AUTH = [{"bearer": []}]
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
@@ -522,6 +546,34 @@ ACCOUNT_PATHS = {
 }
 
 PATHS = {
+    "/available-numbers": {
+        "get": {
+            "operationId": "listAvailableNumbers",
+            "summary": "Numbers on sale in a country, searched by digits, one page at a time",
+            "description": "Numbers another customer is holding while they pay (10 minutes) are left out. "
+                           "Ordered by number; page on with `cursor`.",
+            "parameters": [
+                {"name": "country", "in": "query", "required": True, "schema": COUNTRY_CODE},
+                {"name": "kind", "in": "query", "required": True, "schema": {"enum": ["short", "long"]}},
+                {"name": "digits", "in": "query", "schema": {"type": "string", "maxLength": 40},
+                 "description": "Digits the number must contain; spaces, dashes and + are ignored."},
+                {"name": "match", "in": "query", "schema": {"enum": ["contains", "ends_with"]},
+                 "description": "Where the digits are: anywhere (default) or at the end."},
+                {"name": "capability", "in": "query", "schema": {"enum": ["sms", "voice"]},
+                 "description": "Only numbers that can do this."},
+                {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 16},
+                 "description": "`next_cursor` of the previous page."},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50},
+                 "description": "Numbers per page (default 10)."},
+            ],
+            "responses": {
+                "200": _json("One page of numbers on sale.", "#/components/schemas/AvailableNumberPage"),
+                "404": _problem("The country is not sold."),
+                "422": _problem("A parameter is missing or invalid; `errors` names each."),
+                "503": _problem("No catalog has been loaded yet."),
+            },
+        }
+    },
     "/catalog": {
         "get": {
             "operationId": "getCatalog",

@@ -16,6 +16,7 @@ from storefront.models.payments import CardPayment, ProcessedStripeEvent, Stripe
 from storefront.models.rentals import Rental
 from storefront.models.reservations import Reservation
 from storefront.models.saved_cards import SavedCard
+from storefront.models.support import SupportReply, SupportTicket
 from storefront.models.catalog import (
     BundleFactorRow,
     CatalogRevision,
@@ -27,6 +28,8 @@ from storefront.models.catalog import (
 
 __all__ = [
     "SavedCard",
+    "SupportReply",
+    "SupportTicket",
     "NumberOffer",
     "Reservation",
     "CopyBlock",

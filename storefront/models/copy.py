@@ -11,6 +11,9 @@ from storefront import clock
 
 LANDING = "landing"
 FAQ = "faq"
+# Terms, privacy, imprint and contact: one page each.
+LEGAL = "legal"
+LEGAL_SLUGS = ("terms", "privacy", "imprint", "contact")
 
 
 class CopyBlock(Base):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from storefront.public import routes  # noqa: E402,F401
+from storefront.public import routes, trust  # noqa: E402,F401

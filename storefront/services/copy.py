@@ -7,7 +7,7 @@ by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL 
 """
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -22,8 +22,9 @@ from pricing import Catalog, UnknownCountry
 from storefront import caching, clock
 from storefront.db import transaction
 from storefront.models import CopyBlock, CopyVersion, User
-from storefront.models.copy import FAQ, LANDING
+from storefront.models.copy import FAQ, LANDING, LEGAL
 from storefront.problems import INVALID, StorefrontError
+from storefront.services import faq_search
 from storefront.services.catalog import cached_revision, catalog_for_display, current_catalog
 from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_row, quote_for
 
@@ -52,6 +53,7 @@ class Rendered:
     title: str
     html: Markup
     text: str
+    stems: tuple[str, ...] = ()  # of the title and text, for the FAQ search
 
 
 @cache
@@ -168,12 +170,30 @@ def _landing_sections(session: Session, catalog: Catalog) -> dict[str, Rendered]
     return sections
 
 
+def legal_pages(session: Session) -> dict[str, Rendered]:
+    """Terms, privacy, imprint and contact as published (the starting text until then)."""
+    return _remembered(session, LEGAL, lambda catalog: _fixed_blocks(session, catalog, LEGAL))
+
+
+def _fixed_blocks(session: Session, catalog: Catalog, page: str) -> dict[str, Rendered]:
+    stored = {block.slug: block.live for block in blocks_of(session, page)}
+    pages = {}
+    for default in default_copy()[page]:
+        live = stored.get(default["slug"])
+        title, body = (live.title, live.body) if live else (default["title"], default["body"])
+        pages[default["slug"]] = _rendered(catalog, default["slug"], title, body)
+    return pages
+
+
 def faq_entries(session: Session, query: str = "") -> list[Rendered]:
-    """Published FAQ entries in order; with `query`, those containing every word of it."""
+    """Published FAQ entries in order; with `query`, those that match it (by stem and
+    synonym, see faq_search), with the words found marked."""
     entries = _remembered(session, FAQ, lambda catalog: _faq_entries(session, catalog))
-    words = query.lower().split()
-    return [entry for entry in entries
-            if all(word in f"{entry.title} {entry.text}".lower() for word in words)]
+    if not query.strip():
+        return entries
+    return [replace(entry, title=faq_search.highlight_text(entry.title, query),
+                    html=faq_search.highlight_html(entry.html, query))
+            for entry in faq_search.search(entries, query, lambda entry: entry.stems)]
 
 
 def _faq_entries(session: Session, catalog: Catalog) -> list[Rendered]:
@@ -183,7 +203,7 @@ def _faq_entries(session: Session, catalog: Catalog) -> list[Rendered]:
         entries = [_rendered(catalog, slug, live.title, live.body) for slug, live in pairs]
     else:
         entries = [_rendered(catalog, entry["slug"], entry["title"], entry["body"]) for entry in default_copy()[FAQ]]
-    return entries
+    return [replace(entry, stems=faq_search.stems_of(f"{entry.title} {entry.text}")) for entry in entries]
 
 
 # Editing -------------------------------------------------------------------------------
@@ -193,7 +213,8 @@ def ensure_blocks(session: Session) -> None:
     known = set(session.scalars(select(CopyBlock.slug)))
     has_faq = session.scalar(select(func.count()).where(CopyBlock.page == FAQ)) > 0
     now = clock.now()
-    missing = [(LANDING, entry) for entry in default_copy()[LANDING] if entry["slug"] not in known]
+    missing = [(page, entry) for page in (LANDING, LEGAL) for entry in default_copy()[page]
+               if entry["slug"] not in known]
     if not has_faq:
         missing += [(FAQ, entry) for entry in default_copy()[FAQ]]
     if not missing:

@@ -54,7 +54,7 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
     quote = confirm_quote(current_catalog(session), checkout, now.date())
     try:
         with transaction(session):
-            number = allocate(session, request.country, request.kind, checkout.number_id)
+            number = allocate(session, request.country, request.kind, checkout.number_id, holder=checkout.holder)
             credits.book(session, user.id, -quote.total, PURCHASE, f"purchase:{checkout.key}",
                          _describe(quote, number.e164), reference=number.e164,
                          lines=quote_lines(quote, number.e164), notify=False)  # the confirmation below is its e-mail

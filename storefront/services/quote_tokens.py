@@ -55,6 +55,7 @@ class Checkout:
     key: str
     # Long-term only: the customer's choice at checkout (on unless they untick it).
     auto_renew: bool = True
+    holder: str | None = None  # the web visitor's hold key: it may take the number it holds
 
     def query(self, with_number: bool = True) -> dict:
         """The buy wizard's query string for this choice: to show it again."""
@@ -64,8 +65,10 @@ class Checkout:
         return {key: value for key, value in values.items() if value is not None}
 
 
-def issue_token(secret_key: str, request: QuoteRequest, quote: Quote, number_id: int | None) -> str:
+def issue_token(secret_key: str, request: QuoteRequest, quote: Quote, number_id: int | None,
+                holder: str | None = None) -> str:
     payload = {
+        "holder": holder,
         "request": {**asdict(request), "start": request.start.isoformat() if request.start else None},
         "number_id": number_id,
         "total": quote.total.as_string(),
@@ -86,7 +89,8 @@ def read_token(secret_key: str, token: str) -> Checkout:
         raise QuoteExpired("This checkout link is not valid. Please choose your number again.") from error
     fields = dict(payload["request"])
     fields["start"] = date.fromisoformat(fields["start"]) if fields.get("start") else None
-    return Checkout(QuoteRequest(**fields), payload["number_id"], Money.eur(payload["total"]), payload["key"])
+    return Checkout(QuoteRequest(**fields), payload["number_id"], Money.eur(payload["total"]), payload["key"],
+                    holder=payload.get("holder"))
 
 
 def confirm_quote(catalog: Catalog, checkout: Checkout, today: date) -> Quote:

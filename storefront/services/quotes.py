@@ -213,6 +213,7 @@ class PriceTable:
     setup_fee: Money
     bundles: tuple[PriceRow, ...]
     short_term: tuple[PriceRow, ...]
+    subscription_monthly: Money | None = None  # a short-term monthly subscription's full month
 
 
 @lru_cache(maxsize=256)
@@ -229,4 +230,5 @@ def price_table(catalog: Catalog, country_code: str) -> PriceTable:
             price_row(short_term_prepaid(catalog, country.code, months))
             for months in LANDING_SHORT_TERM_MONTHS
         ),
+        subscription_monthly=country.short_term_monthly,
     )

@@ -91,7 +91,8 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
             if offers.reinstatement_for(session, user.id, checkout.number_id, now) is not None:
                 number = claim_cooling_off(session, checkout.number_id)
             else:
-                number = allocate(session, request.country, request.kind, checkout.number_id, to_state=lifecycle.HELD)
+                number = allocate(session, request.country, request.kind, checkout.number_id, to_state=lifecycle.HELD,
+                                  holder=checkout.holder)
             rental = Rental(
                 user_id=user.id, number_id=number.id, country_code=request.country, kind=request.kind,
                 pricing_model=rental_states.SUBSCRIPTION, months=1, status=rental_states.PENDING_PAYMENT,

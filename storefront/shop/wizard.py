@@ -2,18 +2,20 @@
 wizard works without JavaScript and htmx only re-renders it as choices change."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from hardware.inventory import available_numbers, in_stock_query
 from hardware.models import LONG, SHORT, PhoneNumber
 from pricing import DEFAULT_TIER, Country, FieldError, Quote, UnknownCountry
 from storefront.services.catalog import catalog_for_display
+from storefront.services.number_holds import HoldExpired, NumberSearch, NumberTaken, find_numbers, hold_number, parse_search
 from storefront.services.operations import long_term_stock, short_term_pool
 from storefront.services.quotes import InvalidQuoteRequest, PriceRow, QuoteRequest, price_table, quote_for
 
-NUMBERS_SHOWN = 5
+NUMBERS_SHOWN = 10
+CHOOSE = "choose"    # the wizard: choosing a number holds it (again, if its hold ran out)
+CONFIRM = "confirm"  # review: the hold must still be running, else the customer is told
 
 
 @dataclass
@@ -27,7 +29,10 @@ class WizardState:
     bundles: tuple[PriceRow, ...] = ()
     numbers: list[PhoneNumber] = field(default_factory=list)
     number: PhoneNumber | None = None
-    page: int = 0
+    held_until: datetime | None = None
+    search: NumberSearch = field(default_factory=NumberSearch)
+    next_after: str | None = None
+    hold_ended: str | None = None
     quote: Quote | None = None
     request: QuoteRequest | None = None
     errors: list[FieldError] = field(default_factory=list)
@@ -53,6 +58,7 @@ class WizardState:
             "months": self.months,
             "billing": self.billing if self.kind == SHORT else None,
             "number": self.number.id if self.number else None,
+            **self.search.query(after=None),
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
@@ -65,7 +71,10 @@ def _int(args: Mapping[str, str], name: str) -> int | None:
         return None
 
 
-def wizard_state(session: Session, args: Mapping[str, str], today: date) -> WizardState:
+def wizard_state(session: Session, args: Mapping[str, str], today: date, holder: str | None = None,
+                 hold: str | None = None) -> WizardState:
+    """The wizard as `args` describe it. With a `holder`, the chosen number is held for it
+    (`hold` = CHOOSE or CONFIRM, see above); the numbers offered leave out others' holds."""
     catalog = catalog_for_display(session)
     stock, pool = long_term_stock(session), short_term_pool(session)
     state = WizardState(
@@ -97,15 +106,25 @@ def wizard_state(session: Session, args: Mapping[str, str], today: date) -> Wiza
     except InvalidQuoteRequest as error:
         state.errors.extend(error.errors)
         return state
-    state.page = max(_int(args, "page") or 0, 0)
-    offered = available_numbers(session, state.country.code, state.kind, limit=NUMBERS_SHOWN * (state.page + 1))
-    state.numbers = offered[NUMBERS_SHOWN * state.page:] or offered[:NUMBERS_SHOWN]
+    state.search = parse_search(args)
+    page = find_numbers(session, state.country.code, state.kind, state.search, holder=holder)
+    state.numbers, state.next_after = page.numbers, page.next_after
     chosen = session.get(PhoneNumber, _int(args, "number") or 0)
     # A number left over from another country or kind is simply forgotten.
-    if chosen is not None and (chosen.country_code, chosen.kind) == (state.country.code, state.kind):
-        state.number = session.scalar(in_stock_query(state.country.code, state.kind).where(PhoneNumber.id == chosen.id))
-        if state.number is None:
-            state.errors.append(FieldError("number", f"{chosen.e164} was just taken by someone else. Please pick another."))
-        elif state.number not in state.numbers:
-            state.numbers.insert(0, state.number)
+    if chosen is None or (chosen.country_code, chosen.kind) != (state.country.code, state.kind):
+        return state
+    if holder is None or hold is None:
+        return state
+    try:
+        state.held_until = hold_number(session, chosen, holder, renew_expired=hold == CHOOSE)
+    except HoldExpired as error:
+        state.hold_ended = error.message
+        state.errors.append(FieldError("number", error.message))
+        return state
+    except NumberTaken as error:
+        state.errors.append(FieldError("number", error.message))
+        return state
+    state.number = chosen
+    if chosen not in state.numbers:
+        state.numbers.insert(0, chosen)
     return state

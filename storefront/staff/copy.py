@@ -7,7 +7,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 
 from storefront import db
 from storefront.roles import role_required
-from storefront.models.copy import FAQ, LANDING
+from storefront.models.copy import FAQ, LANDING, LEGAL
 from storefront.rendering import render
 from storefront.services import copy
 from storefront.services.catalog import current_catalog
@@ -45,8 +45,8 @@ def _block_or_404(slug: str):
 def copy_index():
     session = db.session()
     copy.ensure_blocks(session)
-    blocks = {page: copy.blocks_of(session, page) for page in (LANDING, FAQ)}
-    return render("staff/copy_index.html", landing=blocks[LANDING], faq=blocks[FAQ],
+    blocks = {page: copy.blocks_of(session, page) for page in (LANDING, FAQ, LEGAL)}
+    return render("staff/copy_index.html", landing=blocks[LANDING], faq=blocks[FAQ], legal=blocks[LEGAL],
                   new_form=NewQuestionForm(formdata=None), action_form=ActionForm())
 
 

@@ -1,10 +1,12 @@
-"""The support page (role: support): look up a customer; reinstate a cooling-off number
-for its former holder, charged as a new purchase; offer a similar number when theirs is
-gone, or a subscription number back as a subscription (the customer confirms and pays)."""
+"""The support page (role: support): the customers' questions (open or closed, newest
+first, paged), each answered by e-mail and closed; look up a customer; reinstate a
+cooling-off number for its former holder, charged as a new purchase; offer a similar
+number when theirs is gone, or a subscription number back as a subscription (the
+customer confirms and pays)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
@@ -16,7 +18,8 @@ from storefront.models.rentals import SUBSCRIPTION
 from storefront.fields import AmountField
 from storefront.rendering import render
 from storefront.models.credits import KIND_NAMES
-from storefront.services import billing, credits, rentals
+from storefront.problems import InvalidRequest
+from storefront.services import billing, credits, rentals, support as tickets
 from storefront.services import offers as number_offers
 from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
@@ -35,10 +38,25 @@ class ReinstateForm(FlaskForm):
     reason = StringField("Reason (sent to the customer)", validators=[Optional(), Length(max=300)])
 
 
+class AnswerForm(FlaskForm):
+    body = TextAreaField("Your answer", description="Sent to the customer by e-mail, and shown on their account.")
+    close = BooleanField("Close the question after sending")
+
+
+class TicketActionForm(FlaskForm):
+    """The CSRF token of the close and reopen buttons."""
+
+
+def _before(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
 @bp.get("/support")
 @role_required("support")
 def support():
     session = db.session()
+    status = request.args.get("status") if request.args.get("status") in tickets.STATUSES else tickets.OPEN
+    questions = tickets.tickets_page(session, status, _before(request.args.get("before", "")))
     email = request.args.get("email", "").strip()
     customer = user_by_email(session, email) if email else None
     page = rentals.rentals_of(session, customer, request.args.get("cursor")) if customer else Page()
@@ -65,7 +83,50 @@ def support():
                   similar=number_offers.similar_for(session, similar_to) if similar_to else [],
                   sent_offers=number_offers.open_offers(session, customer) if customer else [],
                   balance=credits.balance(session, customer.id) if customer else None,
-                  model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm(), offer_form=OfferForm())
+                  model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm(), offer_form=OfferForm(),
+                  status=status, questions=questions, before=request.args.get("before"))
+
+
+def _ticket_page(ticket, form: AnswerForm, status: int = 200):
+    return render("staff/ticket.html", ticket=ticket, form=form, action_form=TicketActionForm(), status=status)
+
+
+@bp.get("/support/tickets/<int:ticket_id>")
+@role_required("support")
+def support_ticket(ticket_id: int):
+    return _ticket_page(tickets.ticket(db.session(), ticket_id), AnswerForm(formdata=None))
+
+
+@bp.post("/support/tickets/<int:ticket_id>/answer")
+@role_required("support")
+def answer_ticket(ticket_id: int):
+    session = db.session()
+    ticket = tickets.ticket(session, ticket_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        tickets.reply(session, ticket, current_user, form.body.data, close_after=form.close.data)
+    except InvalidRequest as error:
+        form.body.errors.append(error.message)
+        return _ticket_page(ticket, form, 422)
+    except tickets.TicketClosed as error:
+        flash(error.message)
+        return redirect(url_for("staff.support_ticket", ticket_id=ticket.id))
+    flash(f"Your answer is on its way to {ticket.email}." + (" The question is closed." if form.close.data else ""))
+    return redirect(url_for("staff.support_ticket", ticket_id=ticket.id))
+
+
+@bp.post("/support/tickets/<int:ticket_id>/<any(close, reopen):action>")
+@role_required("support")
+def set_ticket_status(ticket_id: int, action: str):
+    if not TicketActionForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    ticket = tickets.ticket(session, ticket_id)
+    (tickets.close if action == "close" else tickets.reopen)(session, ticket)
+    flash(f"Question #{ticket.id} is {'closed' if action == 'close' else 'open again'}.")
+    return redirect(url_for("staff.support_ticket", ticket_id=ticket.id))
 
 
 @bp.post("/support/rentals/<int:rental_id>/reinstate")
