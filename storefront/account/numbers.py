@@ -15,6 +15,7 @@ from storefront.services import credits, rentals
 from storefront.problems import StorefrontError
 from storefront.services.quotes import parse_tier
 from storefront.services.rentals import RentalError
+from storefront.formatting import when
 
 
 class ConfirmForm(FlaskForm):
@@ -97,7 +98,7 @@ def extend(rental_id: int):
             if not form.validate_on_submit():
                 abort(400)
             rentals.extend(session, current_user, rental, tier, form.seen_total.data, form.key.data)
-            flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
+            flash(f"{rental.number.e164} is paid until {when(rental.paid_through)}.")
             return redirect(url_for("account.numbers"))
     except StorefrontError as error:
         # Shown on the form, beside the prices (a refused tier falls back to the first bundle).

@@ -16,6 +16,7 @@ from storefront.services import credits, outbox
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
 from storefront.services.rentals import end_rental, extend_quote, legacy_quote
+from storefront.formatting import when
 
 REMINDER_DAYS = (7, 1)
 
@@ -96,7 +97,7 @@ def send_reminders(session: Session, now: datetime) -> int:
         with transaction(session):
             outbox.queue_email(
                 session, rental.user.email, f"Top up to keep {rental.number.e164}",
-                f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
+                f"Your number {rental.number.e164} renews on {when(rental.paid_through)} for {quote.total} "
                 f"({quote.tier_months} months). Your credits are {balance}: please top up at least "
                 f"{quote.total - balance} so it doesn't end.\n",
                 key=key,

@@ -31,6 +31,7 @@ from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
 from storefront.problems import StorefrontError
+from storefront.formatting import when
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
 RETURNS_LOOKBACK = timedelta(days=90)
@@ -222,7 +223,7 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
         refund = unused_return_refund(catalog, rental.bundle_paid, prior_returns[rental.user_id],
                                       rental.country_code, rental.tier_months)
         checks[rental.id] = ReturnCheck(
-            True, f"You can return it until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.", refund)
+            True, f"You can return it until {when(rental.started_at + UNUSED_RETURN_WINDOW, time=True)}.", refund)
     return checks
 
 

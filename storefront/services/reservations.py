@@ -24,6 +24,7 @@ from storefront.services.catalog import current_catalog
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
 from storefront.services.rentals import RentalError
+from storefront.formatting import when
 
 
 def hold_quote(session: Session, country_code: str, tier_months: int) -> Quote:
@@ -156,7 +157,7 @@ def _start_rental(session: Session, reservation: Reservation, number, now: datet
     outbox.queue_email(
         session, reservation.user.email, f"Your reserved number {number.e164} is ready",
         f"Good news: the long-term number you reserved in {reservation.country_code} has arrived.\n\n"
-        f"Your number: {number.e164}\nBundle: {reservation.tier_months} months, paid until {rental.paid_through:%-d %B %Y}\n"
+        f"Your number: {number.e164}\nBundle: {reservation.tier_months} months, paid until {when(rental.paid_through)}\n"
         f"Charged: {hold} (the price held when you reserved)\n\nYou'll find it under My numbers.\n",
         key=f"reservation-fulfilled:{reservation.id}",
     )

@@ -17,6 +17,7 @@ from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
+from storefront.formatting import when
 
 
 class ReinstateForm(FlaskForm):
@@ -56,5 +57,5 @@ def reinstate(rental_id: int):
     except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:
-        flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {renewed.paid_through:%-d %B %Y}.")
+        flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {when(renewed.paid_through)}.")
     return redirect(url_for("staff.support", email=rental.user.email))

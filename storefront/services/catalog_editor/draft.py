@@ -14,6 +14,7 @@ from storefront.services.catalog import current_catalog, current_revision, valid
 from storefront.services.catalog_editor.changes import Difference, catalog_differences
 from storefront.services.catalog_editor.form import BLANK_ROWS, COUNTRY_FIELDS, document_from_form
 from storefront.services.catalog_editor.price_preview import CountryPreview, price_preview
+from storefront.formatting import when
 
 
 class DraftNotSaved(StorefrontError):
@@ -106,7 +107,7 @@ def restored_draft(session: Session, revision_id: int) -> Draft:
         if country["code"] not in listed:
             document["countries"].append({**country, "retired": True})
     draft = Draft(document, current_revision(session), _live_codes(session),
-                  note=f"Restored the catalog of {revision.created_at:%d %b %Y, %H:%M} UTC (revision {revision.id})",
+                  note=f"Restored the catalog of {when(revision.created_at, time=True)} (revision {revision.id})",
                   restored_from=revision)
     return check_draft(session, draft)
 
