@@ -363,13 +363,16 @@ def test_the_editor_says_how_many_automatic_renewals_a_save_reprices_before_it_i
         "Saving reprices the next renewal of 3 numbers")  # loyalty moves every country's renewals
     france = dict(form, **{f"{country_prefix(form, 'France')}.setup_fee": "1.00"})
     assert _impact(admin, france).startswith("Saving reprices no renewal")
+    rent(stocked_app, "ada@example.com", "DE", kind="short", months=3, auto_renew=True)  # short-term, from credits
+    short = dict(form, **{f"{country_prefix(form, 'Germany')}.short_term_monthly": "3.50"})
+    assert _impact(admin, short).startswith("Saving reprices the next renewal of 1 number that renews automatically.")
     assert revisions(stocked_app) == 1  # said before saving; nothing saved
 
 
 def test_the_impact_is_one_count_query(stocked_app):
     from sqlalchemy import event
 
-    from storefront.services.catalog_editor.impact import repriced_renewals
+    from storefront.services.catalog_editor.impact import Repriced, repriced_renewals
 
     with stocked_app.app_context():
         session = db.session()
@@ -378,7 +381,7 @@ def test_the_impact_is_one_count_query(stocked_app):
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert repriced_renewals(session, frozenset({"DE", "AT"})) == 0
+            assert repriced_renewals(session, Repriced(frozenset({"DE", "AT"}), frozenset({"FR"}))) == 0
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         queries = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
