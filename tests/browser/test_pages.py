@@ -84,6 +84,8 @@ PAGES = [
     Visit("customer", "/numbers"),
     Visit("customer", "/numbers/{legacy}/extend", then=pick_tier),
     Visit("customer", "/numbers/{bundle}/return"),
+    Visit("customer", "/numbers/{bundle}/renewal"),
+    Visit("customer", "/numbers/{bundle}/extend"),
     Visit("customer", "/reserve"),
     Visit("customer", "/reserve?country=SE", then=pick_tier),
     Visit("customer", "/credits"),
