@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 HTMX := storefront/static/vendor/htmx.min.js
+AXE := node_modules/axe-core/axe.min.js
 LIGHTHOUSE := benchmarks/node_modules/.bin/lighthouse
 
 .PHONY: run test bench lighthouse install assets python-version
@@ -19,7 +20,8 @@ run: install assets
 	exec env HOST=$(HOST) PORT=$(PORT) $(BIN)/python tools/dev_server.py
 
 # At the end, tests/conftest.py lists why tests were skipped, one line per reason.
-test: install assets
+# The tests also need axe-core (package.json's devDependencies) for the page check.
+test: install assets $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (pyproject.toml's [tool.ruff]): reports, never rewrites. CI runs it before the tests.
@@ -59,12 +61,18 @@ $(VENV)/.installed: pyproject.toml | python-version
 
 assets: $(HTMX)
 
-# package.json holds htmx alone (pinned, with its integrity in package-lock.json).
+# package.json: htmx to run (dependencies), axe-core for the tests' page check
+# (devDependencies), each pinned with its integrity in package-lock.json. Running fetches htmx alone.
 $(HTMX): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed to fetch htmx: install it with your package manager (e.g. sudo apt-get install npm)"; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# `npm ci` (without --omit=dev) installs htmx and axe-core together.
+$(AXE): package.json package-lock.json $(HTMX)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(LIGHTHOUSE): benchmarks/package.json benchmarks/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for Lighthouse: install it with your package manager (e.g. sudo apt-get install npm)"; exit 1; }

@@ -3,7 +3,9 @@ installed from `benchmarks/package.json` by `make lighthouse`) with
 Debian's Chromium against the storefront under gunicorn, over loopback.
 
 Prepares a throw-away SQLite database (`db upgrade`, `demo load`), starts gunicorn on a
-free port, audits the landing page, the FAQ and the first buy step with Lighthouse's
+free port, audits the landing page, the FAQ and the first buy step, then, signed in as the
+demo customer (its session cookie sent with `--extra-headers`), My numbers, the buy
+review, extending a number, credits and the top-up page, with Lighthouse's
 default (mobile, simulated throttling) settings, and prints a table of the accessibility,
 best-practices, SEO and performance scores and each page's transfer size (compressed).
 Targets: every score ≥ 95, the landing page ≤ 100 KB transferred. Exits non-zero when a
@@ -12,12 +14,17 @@ target is missed.
     python -m benchmarks.lighthouse [--keep-reports DIR]
 """
 import argparse
+import http.cookiejar
 import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +37,15 @@ from benchmarks.http_bench import (  # noqa: E402
 )
 
 PAGES = [("landing", "/"), ("FAQ", "/faq"), ("buy, first step", "/buy")]
+# Signed in as the demo customer; {names} are filled from the demo data (see `demo_ids`).
+SIGNED_IN_PAGES = [
+    ("my numbers", "/numbers"),
+    ("buy, review", "/buy/review?country=DE&kind=long&tier_months=6&number={free_de}"),
+    ("extend", "/numbers/{bundle}/extend"),
+    ("credits", "/credits"),
+    ("top-up", "/payments/top-up"),
+]
+DEMO_CUSTOMER, DEMO_PASSWORD = "customer@example.com", "demo password 1"
 CATEGORIES = [("accessibility", "accessibility"), ("best-practices", "best practices"),
               ("seo", "SEO"), ("performance", "performance")]
 MIN_SCORE = 95
@@ -51,10 +67,35 @@ def chrome_path() -> str:
     return path
 
 
-def audit(binary: Path, url: str, report: Path) -> dict:
+def demo_ids(database: Path) -> dict:
+    """The demo customer's bundle rental and a free long-term German number."""
+    with sqlite3.connect(database) as connection:
+        bundle = connection.execute("SELECT id FROM rentals WHERE purchase_key = 'demo:bundle'").fetchone()[0]
+        free_de = connection.execute("SELECT id FROM hw_numbers WHERE country_code = 'DE' AND kind = 'long' "
+                                     "AND state = 'available' ORDER BY id LIMIT 1").fetchone()[0]
+    return {"bundle": bundle, "free_de": free_de}
+
+
+def session_cookie(base: str) -> str:
+    """Sign in through the form (CSRF token and all) and return the Cookie header it earned."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + "/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', form)
+    data = {"email": DEMO_CUSTOMER, "password": DEMO_PASSWORD, "csrf_token": token.group(1) or token.group(2)}
+    opener.open(base + "/login", urllib.parse.urlencode(data).encode(), timeout=30).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "Sign out" not in opener.open(base + "/numbers", timeout=30).read().decode():
+        sys.exit("could not sign in as the demo customer for the signed-in pages")
+    return cookie
+
+
+def audit(binary: Path, url: str, report: Path, cookie: str | None = None) -> dict:
     command = [str(binary), url, "--quiet", "--output=json", f"--output-path={report}",
                f"--chrome-flags={CHROME_FLAGS}",
                "--only-categories=" + ",".join(key for key, _ in CATEGORIES)]
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = dict(os.environ, CHROME_PATH=chrome_path())
     subprocess.run(command, env=env, check=True, timeout=300)
     return json.loads(report.read_text())
@@ -113,10 +154,15 @@ def main(argv=None) -> int:
             server = start_server(env, port, args.workers, log)
             try:
                 rows = []
-                for name, path in PAGES:
-                    report = scratch / f"{name.split(',')[0]}.json"
-                    print(f"auditing http://{HOST}:{port}{path} ...", file=sys.stderr)
-                    summary = summarize(audit(binary, f"http://{HOST}:{port}{path}", report))
+                base = f"http://{HOST}:{port}"
+                ids = demo_ids(scratch / "storefront.sqlite3")
+                cookie = session_cookie(base)
+                visits = [(name, path, None) for name, path in PAGES]
+                visits += [(name, path.format(**ids), cookie) for name, path in SIGNED_IN_PAGES]
+                for name, path, with_cookie in visits:
+                    report = scratch / f"{name.replace(',', '').replace(' ', '-')}.json"
+                    print(f"auditing {base}{path} ...", file=sys.stderr)
+                    summary = summarize(audit(binary, base + path, report, with_cookie))
                     rows.append((name, path, summary))
                     if args.keep_reports:
                         args.keep_reports.mkdir(parents=True, exist_ok=True)

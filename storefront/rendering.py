@@ -2,6 +2,8 @@
 from flask import Flask, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
+from storefront.formatting import phone, phone_country, when
+
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context):
@@ -20,3 +22,8 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = str
+    # The one way to write a date or time (`{{ x|when }}`, `{{ x|when(time=True) }}`) and a
+    # phone number (`{{ e164|phone }}`, `{{ e164|phone_country }}`): storefront/formatting.py.
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["phone"] = phone
+    app.jinja_env.filters["phone_country"] = phone_country

@@ -1,8 +1,25 @@
-"""`role_required`: the server-side gate of every staff page."""
+"""`role_required`: the server-side gate of every staff page; `home_for`: where each role
+lands after signing in."""
 from functools import wraps
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user, login_required
+
+# A staff member lands on the page of their work; the first role in this order wins.
+STAFF_HOMES = (
+    ("admin", "staff.catalog_editor_page"),
+    ("operations", "staff.operations_page"),
+    ("support", "staff.support"),
+    ("marketing", "staff.copy_index"),
+)
+
+
+def home_for(user) -> str:
+    """The page `user` lands on after signing in: their staff page, or the landing page."""
+    for role, endpoint in STAFF_HOMES:
+        if user.has_role(role):
+            return url_for(endpoint)
+    return url_for("public.landing")
 
 
 def role_required(*roles: str):

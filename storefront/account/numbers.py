@@ -19,6 +19,7 @@ from storefront.problems import StorefrontError
 from storefront.models.rentals import LEGACY, SHORT_PREPAID
 from storefront.services.quotes import parse_months, parse_tier
 from storefront.services.rentals import RentalError
+from storefront.formatting import when
 
 
 class ConfirmForm(FlaskForm):
@@ -113,7 +114,7 @@ def extend(rental_id: int):
             if not form.validate_on_submit():
                 abort(400)
             rentals.extend(session, current_user, rental, length, form.seen_total.data, form.key.data)
-            flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
+            flash(f"{rental.number.e164} is paid until {when(rental.paid_through)}.")
             return redirect(url_for("account.numbers"))
     except StorefrontError as error:
         # Shown on the form, beside the prices (a refused length falls back to the current one).

@@ -8,6 +8,7 @@ from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, sub
 from storefront.redirects import local_path
 from storefront.rendering import render
 from storefront.services import notifications
+from storefront.roles import home_for
 from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
@@ -20,8 +21,8 @@ from storefront.services.accounts import (
 )
 
 
-def _safe_next(target: str | None) -> str:
-    return local_path(target) or url_for("public.landing")
+def _safe_next(target: str | None, user=None) -> str:
+    return local_path(target) or (home_for(user) if user is not None else url_for("public.landing"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +35,7 @@ def login():
         user = authenticate(db.session(), form.email.data, form.password.data)
         if user:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
         form.form_errors.append("That e-mail and password don't match an account.")
         status = 422
     elif request.method == "POST":

@@ -46,6 +46,10 @@ class User(UserMixin, Base):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(*STAFF_ROLES)
+
 
 class UserRole(Base):
     __tablename__ = "user_roles"

@@ -5,10 +5,13 @@ Rendering: price tokens are replaced from `pricing` (through the same quotes as 
 landing's price table), Markdown is rendered by markdown-it-py, and the HTML is cleaned
 by nh3 (an allow-list sanitizer): no script, event handler or `javascript:` URL survives.
 """
+import difflib
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nh3
@@ -31,6 +34,7 @@ from storefront.services.quotes import InvalidQuoteRequest, QuoteRequest, price_
 DEFAULT_COPY = Path(__file__).resolve().parent.parent / "content" / "default_copy.toml"
 TOKEN = re.compile(r"\[\[([^\[\]]*)\]\]")
 UNAVAILABLE = "(price unavailable)"
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
 RENDER_CACHE_SIZE = 500
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
@@ -98,7 +102,76 @@ def expand_tokens(catalog: Catalog, markdown: str) -> tuple[str, list[str]]:
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return nh3.clean(html, url_schemes=ALLOWED_SCHEMES, link_rel="noopener noreferrer")
+
+
+class _Inventory(HTMLParser):
+    """Counts the elements and attributes of an HTML fragment (what the sanitizer may drop)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.found[(tag, None, None)] += 1
+        for name, value in attrs:
+            scheme = None
+            if name in ("href", "src") and value and ":" in value.split("/")[0]:
+                scheme = value.split(":", 1)[0].strip().lower()
+            self.found[(tag, name, scheme)] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _inventory(html: str) -> Counter:
+    parser = _Inventory()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def sanitizer_removals(catalog: Catalog, markdown: str) -> list[str]:
+    """What the sanitizer takes out of this copy, in words for the editor (empty: nothing):
+    elements it does not allow, attributes (event handlers, styles) and links whose scheme is
+    not http, https or mailto. Counted by comparing the HTML before and after cleaning."""
+    expanded, _ = expand_tokens(catalog, markdown)
+    raw = _markdown.render(expanded)
+    removed = _inventory(raw) - _inventory(sanitize(raw))
+    words = []
+    for (tag, attribute, scheme), count in sorted(removed.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        times = f" ({count}×)" if count > 1 else ""
+        if attribute is None:
+            words.append(f"the <{tag}> element{times}")
+        elif scheme and scheme not in ALLOWED_SCHEMES:
+            words.append(f"a {scheme}: link in <{tag}>{times}")
+        else:
+            words.append(f"the {attribute} attribute of <{tag}>{times}")
+    return words
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "added" or "removed"
+    text: str
+
+
+def diff_against_live(block: CopyBlock, title: str, body: str) -> list[DiffLine]:
+    """The lines (title first) that change against what visitors see now: removed lines, then
+    added ones, with two unchanged lines of context around each change. Empty: no change."""
+    live = block.live
+    before = ([f"# {live.title}"] + live.body.splitlines()) if live else []
+    after = [f"# {title.strip()}"] + body.splitlines()
+    lines = []
+    for group in difflib.SequenceMatcher(None, before, after, autojunk=False).get_grouped_opcodes(2):
+        if lines:
+            lines.append(DiffLine("gap", "…"))
+        for op, i1, i2, j1, j2 in group:
+            if op == "equal":
+                lines += [DiffLine("same", line) for line in before[i1:i2]]
+                continue
+            lines += [DiffLine("removed", line) for line in before[i1:i2]]
+            lines += [DiffLine("added", line) for line in after[j1:j2]]
+    return lines
 
 
 def render_markdown(catalog: Catalog, markdown: str) -> tuple[Markup, list[str]]:

@@ -23,6 +23,7 @@ from storefront.models import offers as states
 from storefront.models import rentals as rental_states
 from storefront.services import outbox
 from storefront.services.rentals import RentalError
+from storefront.formatting import when
 
 OFFER_PERIOD = timedelta(days=7)
 
@@ -62,7 +63,7 @@ def offer_similar(session: Session, staff: User, rental: Rental, number_id: int,
             f"Your number {rental.number.e164} can't come back: it is no longer free. Our support team "
             f"found a similar one for you: {number.e164}.\n\n"
             f"See its price and buy it here (a new purchase, setup fee included), until "
-            f"{offer.expires_at:%-d %B %Y}:\n{url_for('account.offer', offer_id=offer.id, _external=True)}\n\n"
+            f"{when(offer.expires_at)}:\n{url_for('account.offer', offer_id=offer.id, _external=True)}\n\n"
             "We don't hold it for you: if someone else rents it first, ask us again.\n",
             key=f"offer:{offer.id}",
         )
@@ -89,7 +90,7 @@ def offer_reinstatement(session: Session, staff: User, rental: Rental, now: date
             f"Our support team can bring back your number {rental.number.e164} as a monthly subscription, "
             "paid by card: the setup fee and the rest of this month today, then the monthly price on the "
             "1st of each month.\n\n"
-            f"See the amounts and pay here, until {offer.expires_at:%-d %B %Y}:\n"
+            f"See the amounts and pay here, until {when(offer.expires_at)}:\n"
             f"{url_for('account.offer', offer_id=offer.id, _external=True)}\n",
             key=f"offer:{offer.id}",
         )

@@ -40,6 +40,7 @@ from storefront.services.paging import DEFAULT_SIZE, Key, Page, keyset_page
 from storefront.services.purchases import add_months
 from storefront.services.quote_tokens import confirm_price
 from storefront.problems import StorefrontError
+from storefront.formatting import when
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
 COOLING_OFF_DAYS = lifecycle.DEFAULT_COOLING_OFF.days
@@ -428,7 +429,7 @@ def return_checks(session: Session, rentals: list[Rental], now: datetime | None 
         paid = _with_purchase(rental, extends[rental.id])
         refund = unused_return_refund(catalog, paid, prior_counts[rental.user_id], rental.country_code, paid[0][0])
         checks[rental.id] = ReturnCheck(
-            True, f"No messages yet: returnable until {(rental.started_at + UNUSED_RETURN_WINDOW):%-d %B, %H:%M} UTC.",
+            True, f"No messages yet: returnable until {when(rental.started_at + UNUSED_RETURN_WINDOW, time=True)}.",
             refund)
     return checks
 

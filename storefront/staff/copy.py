@@ -93,7 +93,7 @@ def copy_edit(slug: str):
     current = block.draft or block.live or block.versions[-1]
     form = CopyForm() if request.method == "POST" else CopyForm(formdata=None, title=current.title, body=current.body)
     form.title.label.text = "Question" if block.page == FAQ else "Title"
-    status, errors = 200, []
+    status, errors, confirming = 200, [], False
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -103,6 +103,9 @@ def copy_edit(slug: str):
             flash("Draft saved. Visitors still see the published text.")
             return redirect(url_for("staff.copy_edit", slug=slug))
         if action == "publish":
+            # First the check: what changes against the live text, what the sanitizer takes out.
+            confirming = not copy.problems(current_catalog(session), form.title.data or "", form.body.data or "")
+        elif action == "confirm_publish":
             try:
                 copy.publish(session, current_user, block, form.title.data or "", form.body.data or "")
             except copy.CopyInvalid as error:
@@ -116,7 +119,9 @@ def copy_edit(slug: str):
     problems = errors or copy.problems(catalog, title, body)
     return render("staff/copy_edit.html", block="preview" if request.method == "POST" else None,
                   status=status, copy_block=block, form=form, preview=preview, preview_title=title,
-                  problems=problems, action_form=ActionForm())
+                  problems=problems, action_form=ActionForm(), confirming=confirming,
+                  removed=copy.sanitizer_removals(catalog, body),
+                  diff=copy.diff_against_live(block, title, body) if confirming else [])
 
 
 @bp.post("/copy/<slug>/roll-back/<int:version_id>")

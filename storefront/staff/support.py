@@ -26,6 +26,7 @@ from storefront.services.credits import InsufficientCredits
 from storefront.services.paging import Page
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
+from storefront.formatting import when
 
 
 class OfferForm(FlaskForm):
@@ -153,7 +154,7 @@ def reinstate(rental_id: int):
     except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:
-        flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {renewed.paid_through:%-d %B %Y}.")
+        flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {when(renewed.paid_through)}.")
     return redirect(url_for("staff.support", email=rental.user.email))
 
 
@@ -176,6 +177,6 @@ def offer(rental_id: int):
     except RentalError as error:
         flash(error.message)
     else:
-        flash(f"{made.number.e164} is offered to {rental.user.email} until {made.expires_at:%-d %B %Y}; "
+        flash(f"{made.number.e164} is offered to {rental.user.email} until {when(made.expires_at)}; "
               "they were e-mailed a link to buy it.")
     return redirect(url_for("staff.support", email=rental.user.email))

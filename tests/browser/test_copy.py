@@ -23,7 +23,11 @@ def test_a_marketer_previews_publishes_and_rolls_back_the_hero(stocked_app, brow
     page.get_by_test_id("copy-problems").filter(has_text="3, 6, 9").wait_for()
     body.fill("# Rent a German number\n\nSix months for just [[price:DE:long:6]].")
     page.get_by_test_id("preview").filter(has_text=f"Six months for just {price}.").wait_for()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    diff = page.get_by_test_id("diff")
+    assert "Added: # Rent a German number" in diff.locator("ins").first.text_content()
+    assert diff.locator("del").count() >= 1  # the live title goes
+    page.get_by_role("button", name="Yes, publish").click()
     page.get_by_text("Published: visitors see it now.").wait_for()
 
     visitor = browser.new_context().new_page()

@@ -340,3 +340,49 @@ def test_two_admins_saving_at_the_same_instant_cannot_both_get_through(app):
         thread.join()
     assert sorted(answers) == [302, 422]
     assert revisions(app) == 2
+
+
+def _impact(admin, form) -> str:
+    html = text(admin.post("/staff/catalog", data=form, headers={"HX-Request": "true"}))
+    return re.sub(r"\s+", " ", re.search(r'data-testid="preview-impact">(.*?)</p>', html, re.S).group(1)).strip()
+
+
+def test_the_editor_says_how_many_automatic_renewals_a_save_reprices_before_it_is_made(stocked_app, admin):
+    from tests.storefront.rental_factory import rent
+
+    sign_in(stocked_app, "ada@example.com", ("customer",))
+    rent(stocked_app, "ada@example.com", "DE", months_ago=2)                       # renews at the bundle price
+    rent(stocked_app, "ada@example.com", "DE", months_ago=1)                       # and this one
+    rent(stocked_app, "ada@example.com", "DE", auto_renew=False)                  # does not renew
+    rent(stocked_app, "ada@example.com", "DE", legacy=("6.00", 3, "0"))            # keeps its own rate
+    rent(stocked_app, "ada@example.com", "AT", months_ago=1)                       # another country
+    form = editor_form(admin)
+    germany = dict(form, **{f"{country_prefix(form, 'Germany')}.long_term_unit": "15.00"})
+    assert _impact(admin, germany).startswith("Saving reprices the next renewal of 2 numbers that renew automatically.")
+    assert _impact(admin, dict(form, **{"loyalty.max_percent": "6"})).startswith(
+        "Saving reprices the next renewal of 3 numbers")  # loyalty moves every country's renewals
+    france = dict(form, **{f"{country_prefix(form, 'France')}.setup_fee": "1.00"})
+    assert _impact(admin, france).startswith("Saving reprices no renewal")
+    rent(stocked_app, "ada@example.com", "DE", kind="short", months=3, auto_renew=True)  # short-term, from credits
+    short = dict(form, **{f"{country_prefix(form, 'Germany')}.short_term_monthly": "3.50"})
+    assert _impact(admin, short).startswith("Saving reprices the next renewal of 1 number that renews automatically.")
+    assert revisions(stocked_app) == 1  # said before saving; nothing saved
+
+
+def test_the_impact_is_one_count_query(stocked_app):
+    from sqlalchemy import event
+
+    from storefront.services.catalog_editor.impact import Repriced, repriced_renewals
+
+    with stocked_app.app_context():
+        session = db.session()
+        statements = []
+        engine = session.get_bind()
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert repriced_renewals(session, Repriced(frozenset({"DE", "AT"}), frozenset({"FR"}))) == 0
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        queries = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+        assert len(queries) == 1 and queries[0].lstrip().upper().startswith("SELECT COUNT")

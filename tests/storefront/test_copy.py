@@ -18,7 +18,7 @@ def marketer(customers):
 
 
 def publish(client, slug: str, title: str, body: str):
-    return client.post(f"/staff/copy/{slug}", data={"title": title, "body": body, "action": "publish"})
+    return client.post(f"/staff/copy/{slug}", data={"title": title, "body": body, "action": "confirm_publish"})
 
 
 def test_the_landing_hero_is_published_with_a_live_price(marketer, client, stocked_app):
@@ -116,7 +116,7 @@ def test_customers_and_visitors_are_kept_out_of_the_editor(customers, client):
     assert client.get("/staff/copy").status_code == 302
     customer = customers.signed_in("cus@example.com")
     assert customer.get("/staff/copy").status_code == 403
-    assert customer.post("/staff/copy/hero", data={"title": "x", "body": "y", "action": "publish"}).status_code == 403
+    assert customer.post("/staff/copy/hero", data={"title": "x", "body": "y", "action": "confirm_publish"}).status_code == 403
 
 
 def test_htmx_preview_posts_carry_the_csrf_token_and_fail_without_it(marketer, app):
@@ -127,3 +127,55 @@ def test_htmx_preview_posts_carry_the_csrf_token_and_fail_without_it(marketer, a
     assert marketer.post("/staff/copy/hero", data={**form, "csrf_token": token},
                          headers={"HX-Request": "true"}).status_code == 200
     assert marketer.post("/staff/copy/hero", data=form, headers={"HX-Request": "true"}).status_code == 400
+
+
+def test_publish_first_shows_what_changes_against_the_live_text_and_waits_for_a_yes(marketer, client):
+    body = "# Numbers that just work\n\nNew line here."
+    checking = marketer.post("/staff/copy/hero", data={"title": "Top", "body": body, "action": "publish"})
+    assert checking.status_code == 200
+    page = re.sub(r"<[^>]+>", "", text(checking))
+    assert "Publish these changes?" in page
+    assert "Added: # Numbers that just work" in page and "Added: New line here." in page
+    assert "Removed: " in page  # the starting copy's lines
+    assert "Numbers that just work" not in text(client.get("/"))  # nothing published yet
+    assert publish(marketer, "hero", "Top", body).status_code == 302
+    assert "Numbers that just work" in text(client.get("/"))
+
+
+def test_the_editor_says_what_the_sanitizer_removed(marketer):
+    body = ('Hello <script>steal()</script> <a href="javascript:alert(1)">click</a> '
+            '<b onclick="x()" style="color:red">bold</b> [fine](https://example.com)')
+    page = text(marketer.post("/staff/copy/hero", data={"title": "Top", "body": body, "action": "preview"},
+                              headers={"HX-Request": "true"}))
+    removed = re.search(r'data-testid="sanitizer-removed">\s*<p>(.*?)</p>', page, re.S).group(1)
+    assert "the <script> element" in removed
+    assert "a javascript: link in <a>" in removed
+    assert "the onclick attribute of <b>" in removed and "the style attribute of <b>" in removed
+    assert "https" not in removed.split("Links may")[0]  # the allowed link is kept
+
+
+def test_clean_copy_reports_nothing_removed(stocked_app):
+    from storefront import db
+    from storefront.services import copy
+    from storefront.services.catalog import current_catalog
+
+    with stocked_app.app_context():
+        catalog = current_catalog(db.session())
+        assert copy.sanitizer_removals(catalog, "**Bold** [link](https://example.com) [[price:DE:long:3]]") == []
+        assert sorted(copy.sanitizer_removals(catalog, "<img src=x onerror=alert(1)> <iframe></iframe>")) == [
+            "the <iframe> element", "the onerror attribute of <img>"]
+
+
+def test_the_diff_keeps_context_and_marks_changed_lines(stocked_app):
+    from storefront import db
+    from storefront.services import copy
+
+    with stocked_app.app_context():
+        session = db.session()
+        copy.ensure_blocks(session)
+        block = copy.block_by_slug(session, "hero")
+        live = block.live
+        lines = copy.diff_against_live(block, live.title, live.body + "\n\nOne more line.")
+        assert {line.kind for line in lines} == {"same", "added"}
+        assert lines[-1].text == "One more line."
+        assert copy.diff_against_live(block, live.title, live.body) == []

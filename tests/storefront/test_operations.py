@@ -104,7 +104,7 @@ def test_an_operator_adds_stock_on_the_page_and_the_landing_page_shows_it(operat
     )
     assert response.status_code == 302
     page = unescape(operator.get("/staff/operations").get_data(as_text=True))
-    assert "SIM inserted into slot 1 of sto-1." in page and "+46701234567" in page
+    assert "SIM inserted into slot 1 of sto-1." in page and "+46 70 123 45 67" in page  # the slot table, in international format
     landing = client.get("/?country=SE", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "1 number in stock" in landing
 

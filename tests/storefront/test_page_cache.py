@@ -43,7 +43,7 @@ def test_a_commit_here_shows_at_once(app, stored_copy, clock, customers):
     marketer = customers.signed_in("mia@example.com", roles=("marketing",))
     visitor = app.test_client()
     hero(visitor)
-    marketer.post("/staff/copy/hero", data={"title": "Top", "body": "# Published here", "action": "publish"})
+    marketer.post("/staff/copy/hero", data={"title": "Top", "body": "# Published here", "action": "confirm_publish"})
     assert "Published here" in hero(visitor)
 
 

@@ -12,8 +12,10 @@ from storefront.models import CatalogRevision
 from storefront.problems import StorefrontError
 from storefront.services.catalog import current_catalog, current_revision, validate_catalog
 from storefront.services.catalog_editor.changes import Difference, catalog_differences
+from storefront.services.catalog_editor.impact import repriced_countries, repriced_renewals
 from storefront.services.catalog_editor.form import BLANK_ROWS, COUNTRY_FIELDS, document_from_form
 from storefront.services.catalog_editor.price_preview import CountryPreview, price_preview
+from storefront.formatting import when
 
 
 class DraftNotSaved(StorefrontError):
@@ -35,6 +37,8 @@ class Draft:
     preview: list[CountryPreview] = field(default_factory=list)
     changes: list[Difference] = field(default_factory=list)
     restored_from: CatalogRevision | None = None
+    # Saving reprices this many automatic renewals (None until the draft is valid and changes something).
+    repriced_renewals: int | None = None
 
     @property
     def bundle_factor_rows(self) -> list[tuple[int, str]]:
@@ -81,6 +85,8 @@ def check_draft(session: Session, draft: Draft) -> Draft:
     live = current_catalog(session)
     draft.preview = price_preview(live, draft.catalog)
     draft.changes = catalog_differences(catalog_to_dict(live), catalog_to_dict(draft.catalog))
+    if draft.changes:
+        draft.repriced_renewals = repriced_renewals(session, repriced_countries(live, draft.catalog, draft.preview))
     return draft
 
 
@@ -106,7 +112,7 @@ def restored_draft(session: Session, revision_id: int) -> Draft:
         if country["code"] not in listed:
             document["countries"].append({**country, "retired": True})
     draft = Draft(document, current_revision(session), _live_codes(session),
-                  note=f"Restored the catalog of {revision.created_at:%d %b %Y, %H:%M} UTC (revision {revision.id})",
+                  note=f"Restored the catalog of {when(revision.created_at, time=True)} (revision {revision.id})",
                   restored_from=revision)
     return check_draft(session, draft)
 
