@@ -112,7 +112,7 @@ def send_reminders(session: Session, now: datetime) -> int:
             what = (f"Your saved card will be charged {missing} automatically on that day, exactly what is missing, "
                     "unless you top up before. You can switch automatic top-up off on your Credits page.")
         else:
-            subject = f"Top up {missing} to keep {rental.number.e164}"
+            subject = f"Top up to keep {rental.number.e164}: {missing} missing"
             what = (f"Please top up at least {missing} so it doesn't end, or save a card on your Credits page "
                     "to top up exactly what a renewal lacks automatically.")
         with transaction(session):
