@@ -189,10 +189,10 @@ def send_reminders(session: Session, now: datetime, batch: int = BATCH, progress
                 if auto_top_up.will_top_up(session, rental.user_id):
                     subject = f"{rental.number.e164} renews soon: {missing} from your saved card"
                     what = (f"Your saved card will be charged {missing} automatically on that day, exactly what is "
-                            "missing, unless you top up before. You can switch automatic top-up off on your Credits page.")
+                            "missing, unless you top up before. You can switch automatic top-up off on your Billing page.")
                 else:
-                    subject = f"Top up {missing} to keep {rental.number.e164}"
-                    what = (f"Please top up at least {missing} so it doesn't end, or save a card on your Credits page "
+                    subject = f"Top up to keep {rental.number.e164}: {missing} missing"
+                    what = (f"Please top up at least {missing} so it doesn't end, or save a card on your Billing page "
                             "to top up exactly what a renewal lacks automatically.")
                 outbox.queue_email(
                     session, rental.user.email, subject,
