@@ -1,12 +1,17 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import login_user, logout_user
 
-from storefront import db, mail
+import secrets
+
+from storefront import db
+from storefront.db import transaction
+from storefront.services import outbox
 from storefront.auth import bp
 from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.redirects import local_path
 from storefront.rendering import render
+from storefront.urls import external_url
 from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
@@ -76,12 +81,18 @@ def forgot_password():
         user = active_user_by_email(db.session(), form.email.data)
         if user is not None:
             token = password_reset_token(current_app.config["SECRET_KEY"], user)
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            mail.send(user.email, "Choose a new password",
-                      f"Hello,\n\nsomeone (we hope you) asked to reset the password of your account.\n"
-                      f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
-                      "If it wasn't you, ignore this e-mail: your password stays as it is.\n")
+            # Queued, sent by `jobs run`: the answer takes as long whether the address has an
+            # account or not, and a slow mail server never holds the request.
+            with transaction(db.session()):
+                outbox.queue_email(
+                    db.session(), user.email, "Choose a new password",
+                    f"Hello,\n\nsomeone (we hope you) asked to reset the password of your account.\n"
+                    f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
+                    "If it wasn't you, ignore this e-mail: your password stays as it is.\n",
+                    key=f"password-reset:{user.id}:{secrets.token_urlsafe(12)}")
+            outbox.deliver_after_response()
         # The same answer whether or not the address has an account.
         return render("auth/forgot_sent.html", email=form.email.data)
     return render("auth/forgot.html", form=form, status=422 if request.method == "POST" else 200)
