@@ -1,5 +1,5 @@
 from flask import current_app, flash, redirect, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 import secrets
 
@@ -17,6 +17,7 @@ from storefront.services.accounts import (
     active_user_by_email,
     authenticate,
     create_user,
+    end_every_session,
     password_reset_token,
     set_password,
     user_for_reset_token,
@@ -67,6 +68,10 @@ def signup():
 
 @bp.post("/logout")
 def logout():
+    # A copy of this session's cookie must stop working too: with cookie sessions that
+    # means ending every session of the account (the session version goes up).
+    if current_user.is_authenticated:
+        end_every_session(db.session(), current_user._get_current_object())
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("public.landing"))

@@ -1,7 +1,7 @@
 """The storefront's tables (the inventory's live in `hardware.models`, imported here so
 that one metadata, and one set of migrations, holds every table)."""
 import hardware.models  # noqa: F401
-from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
+from storefront.models.accounts import ROLES, STAFF_ROLES, AuditEntry, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
@@ -20,6 +20,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Reservation",
     "CopyBlock",
     "CopyVersion",
