@@ -1,7 +1,8 @@
 """`Idempotency-Key` on API POSTs that move money (SPEC §8).
 
-The same key with the same request answers the first answer again; the same key with
-another request is a 409; a retry while the first is still running is a 409 too.
+The same key with the same request answers the first successful answer again; the same key
+with another request is a 409; a retry while the first is still running is a 409 too. A
+refusal (4xx) or failure (5xx) is not kept: the key is free again for a retry.
 """
 import hashlib
 from functools import wraps
@@ -61,18 +62,35 @@ def idempotent(view):
             response.headers["Idempotent-Replayed"] = "true"
             return response
 
-        response = make_response(view(*args, **kwargs))
+        try:
+            response = make_response(view(*args, **kwargs))
+        except Exception:
+            # A refusal raised as an error (402, 409, 422: errors.py answers it) or a crash:
+            # nothing was done, so the key is released for a retry.
+            try:
+                _release(session, key)
+            except Exception:  # noqa: BLE001 - the database is gone: the first error tells
+                session.rollback()
+            raise
         session.rollback()
-        if response.status_code >= 500:
-            # A failure of ours is not an answer to keep: the client may retry.
-            session.execute(delete(IdempotentRequest).where(
-                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
-        else:
-            claim = session.scalar(select(IdempotentRequest).where(
-                IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
-            claim.status_code = response.status_code
-            claim.body = response.get_json()
+        if response.status_code >= 400:
+            # Released, not kept (as Stripe does for requests it refused): a refusal changed
+            # nothing, so the same key may be sent again once its cause is fixed (a top-up after
+            # a 402, a corrected field after a 422); a 5xx was a failure of ours.
+            _release(session, key)
+            return response
+        claim = session.scalar(select(IdempotentRequest).where(
+            IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
+        claim.status_code = response.status_code
+        claim.body = response.get_json()
         session.commit()
         return response
 
     return guarded
+
+
+def _release(session, key: str) -> None:
+    session.rollback()
+    session.execute(delete(IdempotentRequest).where(
+        IdempotentRequest.user_id == g.api_user.id, IdempotentRequest.key == key))
+    session.commit()
