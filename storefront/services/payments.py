@@ -4,10 +4,10 @@ Credits are booked only when Stripe says the payment succeeded (the webhook), ex
 once: each event id is recorded, and the ledger entry's key is the PaymentIntent's id.
 """
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,9 @@ from storefront.services import credits, outbox, subscriptions
 from storefront.services.customers import customer_id_for
 
 log = logging.getLogger(__name__)
+
+# A claim older than this whose request never finished (the worker died) is settled by `jobs run`.
+CHARGING_GIVEN_UP_AFTER = timedelta(minutes=15)
 
 MIN_TOP_UP = Money.eur("5.00")
 MAX_TOP_UP = Money.eur("1000.00")
@@ -60,7 +63,7 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     A declined card or an unreachable Stripe marks the attempt failed with the reason;
     nothing is booked.
     """
-    if payment.status != payment_states.STARTED:
+    if not claim_for_charging(session, payment):
         return None
     may_have_charged = False
     try:
@@ -88,6 +91,19 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     return charge
 
 
+def claim_for_charging(session: Session, payment: CardPayment) -> bool:
+    """Move a started payment to `charging` with one conditional UPDATE, committed before any
+    call to Stripe: of parallel posts for one payment exactly one gets True and charges."""
+    with transaction(session):
+        claimed = session.execute(
+            update(CardPayment).where(CardPayment.id == payment.id, CardPayment.status == payment_states.STARTED)
+            .values(status=payment_states.CHARGING)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    session.refresh(payment)
+    return claimed
+
+
 TOP_UP_UNCONFIRMED = ("We lost contact with our card processor while taking your payment, so we can't "
                       "tell yet whether it went through. If it did, your credits appear within minutes; "
                       "if not, nothing is charged.")
@@ -104,8 +120,12 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
     """
     now = now or clock.now()
     settled = 0
-    waiting = session.scalars(select(CardPayment).where(CardPayment.status == payment_states.UNCONFIRMED)
-                              .order_by(CardPayment.id)).all()
+    # A payment left `charging` by a worker that died mid-call is as unknown as an unconfirmed one.
+    stuck = now - CHARGING_GIVEN_UP_AFTER
+    waiting = session.scalars(select(CardPayment).where(
+        (CardPayment.status == payment_states.UNCONFIRMED)
+        | ((CardPayment.status == payment_states.CHARGING) & (CardPayment.created_at < stuck))
+    ).order_by(CardPayment.id)).all()
     for payment in waiting:
         customer = session.get(StripeCustomer, payment.user_id)
         rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
@@ -171,7 +191,7 @@ def _payment_for_intent(session: Session, intent) -> CardPayment | None:
     payment_id = stripe_gateway.metadata(intent).get("payment_id")
     if payment_id and payment_id.isdigit():
         payment = session.get(CardPayment, int(payment_id))
-        if payment is not None and payment.status == payment_states.UNCONFIRMED:
+        if payment is not None and payment.status in (payment_states.UNCONFIRMED, payment_states.CHARGING):
             payment.payment_intent_id = intent.id
             payment.failure_message = None
             payment.status = payment_states.PROCESSING
