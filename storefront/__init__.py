@@ -19,6 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind PROXY_COUNT reverse proxies: the client's address, scheme and host are the
+        # ones the outermost proxy saw (X-Forwarded-*); sign-in limits count per real client.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     csrf.init_app(app)
     htmx.init_app(app)
 
