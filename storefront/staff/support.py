@@ -1,6 +1,7 @@
 """The support page (role: support): look up a customer; reinstate a cooling-off number
 for its former holder, charged as a new purchase."""
 from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
@@ -17,6 +18,7 @@ from storefront.services.accounts import user_by_email
 from storefront.services.credits import InsufficientCredits
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
+from storefront.services import audit
 
 
 class ReinstateForm(FlaskForm):
@@ -56,5 +58,7 @@ def reinstate(rental_id: int):
     except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:
+        audit.record(session, current_user, audit.REINSTATEMENT, renewed.number.e164,
+                     f"for {rental.user.email}, paid until {renewed.paid_through:%Y-%m-%d}")
         flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {renewed.paid_through:%-d %B %Y}.")
     return redirect(url_for("staff.support", email=rental.user.email))
