@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from storefront import cli, db, limits, rendering, request_log, security, static_files
+    from storefront import cli, db, input_guards, limits, rendering, request_log, security, static_files
     from storefront.public import page_cache
     from storefront.services import operations
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_log.init_app(app)
     limits.init_app(app)
     security.init_app(app)
+    input_guards.init_app(app)
     stripe_gateway.init_app(app)
     db.init_app(app)
     operations.init_app(app)

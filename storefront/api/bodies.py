@@ -11,13 +11,19 @@ from storefront.services.quotes import LARGEST_WHOLE, whole_number
 
 
 def body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than any body of ours
+        raise InvalidRequest([FieldError("body", "is nested too deeply")]) from None
     if data is None and request.get_data():
         raise InvalidRequest([FieldError("body", "must be a JSON object")])
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InvalidRequest([FieldError("body", "must be a JSON object")])
+    bad = sorted(name for name, value in data.items() if isinstance(value, str) and "\x00" in value)
+    if bad:
+        raise InvalidRequest([FieldError(name, "must not contain NUL characters") for name in bad])
     return data
 
 
