@@ -138,7 +138,14 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
                 for subscription_id in subscriptions_made:
                     stripe_gateway.cancel_subscription(subscription_id)
         except PaymentError:
-            log.warning("card payment %s still unconfirmed: Stripe unreachable", payment.id)
+            if payment.created_at > now - UNCONFIRMED_GIVEN_UP_AFTER:
+                log.warning("card payment %s still unconfirmed: Stripe unreachable", payment.id)
+                continue
+            # Stripe has kept erroring for too long: stop holding the number (or the top-up),
+            # and have a person check Stripe's dashboard for a charge to refund.
+            with transaction(session):
+                _give_up(session, payment, rental)
+            settled += 1
             continue
         with transaction(session):
             if charged:
@@ -150,6 +157,31 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
                 payment.failure_message = NOT_CHARGED
         settled += 1
     return settled
+
+
+# How long a payment may stay unconfirmed while Stripe keeps answering with errors.
+UNCONFIRMED_GIVEN_UP_AFTER = timedelta(hours=24)
+SUPPORT_ADDRESS = "support@numbers.example"
+GAVE_UP = ("We couldn't confirm this payment with our card processor. Nothing more will happen with it; "
+           "if your card was charged, our support team refunds it.")
+
+
+def _give_up(session: Session, payment: CardPayment, rental: Rental | None) -> None:
+    if payment.purpose == payment_states.SUBSCRIPTION_START:
+        subscriptions.undo_subscription_start(session, payment, rental.stripe_subscription_id if rental else None,
+                                              GAVE_UP)
+    else:
+        payment.status = payment_states.FAILED
+        payment.failure_message = GAVE_UP
+    user = session.get(User, payment.user_id)
+    outbox.queue_email(
+        session, SUPPORT_ADDRESS, f"Card payment {payment.id} given up: check Stripe",
+        f"Card payment {payment.id} ({payment.purpose}, {payment.amount}) of {user.email if user else '?'} stayed "
+        f"unconfirmed since {payment.created_at:%Y-%m-%d %H:%M} UTC because Stripe kept answering with errors.\n\n"
+        "We gave it up: the number (if any) is free again and nothing was booked. Please look for a charge "
+        f"with metadata payment_id={payment.id} in Stripe's dashboard and refund it if there is one.\n",
+        key=f"payment-given-up:{payment.id}",
+    )
 
 
 NOT_CHARGED = "We couldn't reach our card processor to take your payment. Please try again."
