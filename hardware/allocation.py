@@ -18,10 +18,11 @@ from hardware.models import InventoryEvent, PhoneNumber
 CANDIDATES_PER_ROUND = 10
 
 
-def _claim(session: Session, number_id: int, to_state: str, now: datetime) -> bool:
+def _claim(session: Session, number_id: int, to_state: str, now: datetime,
+           from_state: str = lifecycle.AVAILABLE) -> bool:
     result = session.execute(
         update(PhoneNumber)
-        .where(PhoneNumber.id == number_id, PhoneNumber.state == lifecycle.AVAILABLE)
+        .where(PhoneNumber.id == number_id, PhoneNumber.state == from_state)
         .values(state=to_state, state_changed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -52,8 +53,20 @@ def allocate(session: Session, country_code: str, kind: str, number_id: int | No
                 return _claimed(session, candidate, to_state)
 
 
-def _claimed(session: Session, number_id: int, to_state: str) -> PhoneNumber:
+def claim_cooling_off(session: Session, number_id: int, to_state: str = lifecycle.HELD) -> PhoneNumber:
+    """Take a number out of its cooling-off for its former holder (the storefront checks who
+    that is). Raises OutOfStock if it is no longer cooling off."""
+    if to_state not in lifecycle.ALLOWED[lifecycle.COOLING_OFF]:
+        raise ForbiddenTransition(f"A cooling-off number cannot become {to_state}.")
+    if not _claim(session, number_id, to_state, clock.now(), from_state=lifecycle.COOLING_OFF):
+        raise OutOfStock("That number is no longer waiting for you.")
+    number = _claimed(session, number_id, to_state, from_state=lifecycle.COOLING_OFF)
+    number.cooling_off_until = None
+    return number
+
+
+def _claimed(session: Session, number_id: int, to_state: str, from_state: str = lifecycle.AVAILABLE) -> PhoneNumber:
     number = session.get(PhoneNumber, number_id, populate_existing=True)
     session.add(InventoryEvent(kind="state_changed", number_id=number_id,
-                               detail={"from": lifecycle.AVAILABLE, "to": to_state, "reason": "allocated"}))
+                               detail={"from": from_state, "to": to_state, "reason": "allocated"}))
     return number

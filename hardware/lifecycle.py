@@ -2,8 +2,10 @@
 
     available ─┬─> held ──> rented      (a reservation is fulfilled)
                └─> rented ─┬─> cooling_off ──> available   (after the cooling-off period)
-                           │        └───────> rented       (support reinstates it)
+                           │        ├───────> rented       (support reinstates it)
+                           │        └───────> held         (its former holder's first card payment is confirmed)
                            └─> available                    (unused return, at once)
+    held ──> cooling_off                                     (that payment failed: it waits for them again)
     any ──> out_of_service ──> back where it was             (gateway offline, SIM pulled)
 
 A forbidden move raises ForbiddenTransition and changes nothing.
@@ -27,9 +29,9 @@ DEFAULT_COOLING_OFF = timedelta(days=30)
 
 ALLOWED = {
     AVAILABLE: {HELD, RENTED},
-    HELD: {RENTED, AVAILABLE},
+    HELD: {RENTED, AVAILABLE, COOLING_OFF},
     RENTED: {COOLING_OFF, AVAILABLE},
-    COOLING_OFF: {AVAILABLE, RENTED},
+    COOLING_OFF: {AVAILABLE, RENTED, HELD},
 }
 
 STATE_NAMES = {

@@ -25,6 +25,17 @@ def volume_discount(catalog: "Catalog", months: int) -> Decimal:
 def short_term_prepaid(catalog: "Catalog", country_code: str, months) -> Quote:
     """Rule 1: "total = rate × months × (1 − volume_discount(months)), rounded to cents",
     plus the one-time setup fee of rule 3."""
+    return _prepaid_months(catalog, country_code, months, with_setup_fee=True)
+
+
+def short_term_extend(catalog: "Catalog", country_code: str, months) -> Quote:
+    """More months for a prepaid short-term number (an extend, or its automatic renewal):
+    rule 1's price for those months, volume discount included; the setup fee of rule 3 is
+    "charged at purchase … never on an extend or renewal"."""
+    return _prepaid_months(catalog, country_code, months, with_setup_fee=False)
+
+
+def _prepaid_months(catalog: "Catalog", country_code: str, months, with_setup_fee: bool) -> Quote:
     months = check_months(months)
     country = catalog.country(country_code)
     list_price = country.short_term_monthly * months
@@ -36,7 +47,8 @@ def short_term_prepaid(catalog: "Catalog", country_code: str, months) -> Quote:
         lines += (
             QuoteLine("volume_discount", f"Volume discount ({format(percent.normalize(), 'f')} %)", rental - list_price),
         )
-    lines += setup_fee_line(country.setup_fee)
+    if with_setup_fee:
+        lines += setup_fee_line(country.setup_fee)
     return Quote(
         kind="short",
         country=country.code,

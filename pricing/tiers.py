@@ -2,6 +2,8 @@
 from pricing.errors import InvalidMonths, InvalidTier
 
 TIERS = (3, 6, 9, 12)
+# "3 months is the default tier": preselected wherever a long-term bundle is chosen.
+DEFAULT_TIER = 3
 SHORT_TERM_MONTHS = range(1, 13)
 
 

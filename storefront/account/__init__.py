@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from storefront.account import credits, numbers, security, tokens  # noqa: E402,F401
+from storefront.account import credits, numbers, offers, security, tokens  # noqa: E402,F401

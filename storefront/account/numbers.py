@@ -1,4 +1,5 @@
-"""My numbers: every rental, unrent one or several, auto-renew, extend, unused return."""
+"""My numbers: every rental, unrent one or several, auto-renew, extend, change the renewal bundle,
+unused return."""
 import secrets
 
 from flask import abort, flash, redirect, request, url_for
@@ -6,14 +7,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS
+from pricing import DEFAULT_TIER, SHORT_TERM_MONTHS, TIERS
 from storefront import clock, db
 from storefront.account import bp
 from storefront.fields import AmountField
 from storefront.rendering import render
-from storefront.services import credits, rentals
+from storefront.services import credits, offers, rentals
 from storefront.problems import StorefrontError
-from storefront.services.quotes import parse_tier
+from storefront.models.rentals import LEGACY, SHORT_PREPAID
+from storefront.services.quotes import parse_months, parse_tier
 from storefront.services.rentals import RentalError
 
 
@@ -44,6 +46,8 @@ def numbers():
     confirming = [rental for rental in mine if rental.id in chosen and rentals.is_current(rental)]
     return render("account/numbers.html", rentals=mine, confirming=confirming, form=ConfirmForm(),
                   is_current=rentals.is_current, model_names=rentals.PRICING_MODEL_NAMES,
+                  renewed_from_credits=rentals.RENEWED_FROM_CREDITS,
+                  offers=offers.open_offers(session, current_user),
                   returns=rentals.return_checks(session, [rental for rental in mine
                                                           if rental.kind == "long" and rentals.is_current(rental)]))
 
@@ -87,28 +91,61 @@ def auto_renew(rental_id: int):
 @bp.route("/numbers/<int:rental_id>/extend", methods=["GET", "POST"])
 @login_required
 def extend(rental_id: int):
+    """A long-term number takes a new bundle (3/6/9/12); a prepaid short-term one 1–12 months."""
     session = db.session()
     rental = _rental_or_404(rental_id)
-    message, status, tier = None, 200, TIERS[0]
+    long_term = rental.kind == "long"
+    lengths = TIERS if long_term else SHORT_TERM_MONTHS
+    message, status = None, 200
+    length = (rental.tier_months or DEFAULT_TIER) if long_term else (rental.months or 1)
     try:
-        tier = parse_tier(request.values.get("tier_months"), default=rental.tier_months or TIERS[0])
+        length = (parse_tier(request.values.get("tier_months"), default=length) if long_term
+                  else parse_months(request.values.get("months"), default=length))
         if request.method == "POST":
             form = PaymentForm()
             if not form.validate_on_submit():
                 abort(400)
-            rentals.extend(session, current_user, rental, tier, form.seen_total.data, form.key.data)
+            rentals.extend(session, current_user, rental, length, form.seen_total.data, form.key.data)
             flash(f"{rental.number.e164} is paid until {rental.paid_through:%-d %B %Y}.")
             return redirect(url_for("account.numbers"))
     except StorefrontError as error:
-        # Shown on the form, beside the prices (a refused tier falls back to the first bundle).
+        # Shown on the form, beside the prices (a refused length falls back to the current one).
         message, status = error.message, error.status
-    quotes = {months: rentals.extend_quote(session, rental, months) for months in TIERS} if rental.kind == "long" else {}
-    return render("account/extend.html", block="quote", status=status, rental=rental, tier=tier, quotes=quotes,
+    extendable = long_term or rental.pricing_model == SHORT_PREPAID
+    quotes = {months: rentals.extend_quote(session, rental, months) for months in lengths} if extendable else {}
+    return render("account/extend.html" if long_term else "account/extend_short.html", block="quote",
+                  status=status, rental=rental, tier=length, months=length, quotes=quotes,
                   legacy=rentals.legacy_quote(rental), message=message,
                   held=rentals.held_months(rental, clock.now()),
                   loyalty=rentals.loyalty_for(session, rental),
                   balance=credits.balance(session, current_user.id),
                   form=PaymentForm(formdata=None, key=secrets.token_urlsafe(12)))
+
+
+@bp.route("/numbers/<int:rental_id>/renewal", methods=["GET", "POST"])
+@login_required
+def change_tier(rental_id: int):
+    """Choose the bundle the number renews with; nothing is charged now."""
+    session = db.session()
+    rental = _rental_or_404(rental_id)
+    message, status = None, 200
+    tier = rental.tier_months or DEFAULT_TIER
+    try:
+        tier = parse_tier(request.values.get("tier_months"), default=tier)
+        if request.method == "POST":
+            if not ConfirmForm().validate_on_submit():
+                abort(400)
+            was_legacy = rental.pricing_model == LEGACY
+            rentals.change_tier(session, rental, tier)
+            flash(f"{rental.number.e164} now renews with the {tier}-month bundle"
+                  f"{' instead of its old price' if was_legacy else ''}. Nothing was charged.")
+            return redirect(url_for("account.numbers"))
+    except StorefrontError as error:
+        message, status = error.message, error.status
+    options = rentals.renewal_options(session, rental) if rental.kind == "long" and rentals.is_current(rental) else {}
+    current = rentals.renewal_quote(session, rental, rental.paid_through) if options else None
+    return render("account/renewal.html", status=status, rental=rental, tier=tier, options=options,
+                  current=current, legacy=rental.pricing_model == LEGACY, message=message, form=ConfirmForm())
 
 
 @bp.route("/numbers/<int:rental_id>/return", methods=["GET", "POST"])

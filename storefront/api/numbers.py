@@ -16,7 +16,7 @@ from storefront.services import rentals
 from storefront.services.catalog import current_catalog
 from storefront.services.purchases import buy_with_credits
 from storefront.services.quote_tokens import Checkout
-from storefront.services.quotes import parse_quote_request, parse_tier, quote_for, quote_json
+from storefront.services.quotes import parse_months, parse_quote_request, parse_tier, quote_for, quote_json
 from storefront.services.rentals import ReturnCheck
 
 
@@ -63,10 +63,33 @@ def list_numbers():
     return jsonify({"numbers": [rental_json(rental, checks.get(rental.id)) for rental in mine]})
 
 
+def with_renewal(rental: Rental) -> dict:
+    """The number, and for a current prepaid number what its next renewal would charge."""
+    answer = rental_json(rental)
+    if rental.pricing_model in rentals.RENEWED_FROM_CREDITS and rentals.is_current(rental):
+        quote = rentals.renewal_quote(db.session(), rental, rental.paid_through)
+        answer["renewal"] = {"on": rental.paid_through.isoformat(), "auto_renew": rental.auto_renew,
+                             "months": quote.tier_months or quote.months, "estimated_total": quote.total.as_string()}
+        if rental.kind == "long":
+            answer["renewal"]["tier_months"] = quote.tier_months
+    return answer
+
+
 @bp.get("/numbers/<int:rental_id>")
 @token_required
 def show_number(rental_id: int):
-    return jsonify(rental_json(_own_rental(rental_id)))
+    return jsonify(with_renewal(_own_rental(rental_id)))
+
+
+@bp.put("/numbers/<int:rental_id>/renewal")
+@token_required
+def change_renewal(rental_id: int):
+    """Choose the bundle a long-term number renews with (nothing is charged now); a legacy
+    number renews as a bundle from then on."""
+    data = body()
+    rental = _own_rental(rental_id)
+    rentals.change_tier(db.session(), rental, parse_tier(whole(data, "tier_months", required=True)))
+    return jsonify(with_renewal(rental))
 
 
 @bp.post("/numbers")
@@ -99,10 +122,13 @@ def buy_number():
 def extend_number(rental_id: int):
     data = body()
     rental = _own_rental(rental_id)
-    tier = parse_tier(whole(data, "tier_months", required=True))
+    if rental.kind == "long":
+        length = parse_tier(whole(data, "tier_months", required=True))
+    else:
+        length = parse_months(whole(data, "months", required=True))
     session = db.session()
-    quote = rentals.extend_quote(session, rental, tier)
-    rentals.extend(session, g.api_user, rental, tier, money(data, "expected_total") or quote.total, purchase_key())
+    quote = rentals.extend_quote(session, rental, length)
+    rentals.extend(session, g.api_user, rental, length, money(data, "expected_total") or quote.total, purchase_key())
     answer = rental_json(rental)
     answer["charged"] = quote_json(quote)
     return jsonify(answer)

@@ -123,6 +123,15 @@ SCHEMAS.update({
             },
             "charged": {"$ref": "#/components/schemas/Quote"},
             "refunded": MONEY,
+            "renewal": {
+                "type": "object",
+                "description": "One current prepaid number (not in lists): what its next renewal would charge, "
+                               "at today's prices and the loyalty earned by then.",
+                "required": ["on", "auto_renew", "months", "estimated_total"],
+                "properties": {"on": {"type": "string", "format": "date-time"}, "auto_renew": {"type": "boolean"},
+                               "months": {"type": "integer"}, "tier_months": {"enum": list(TIERS)},
+                               "estimated_total": MONEY},
+            },
         },
     },
     "NumberList": {
@@ -180,9 +189,15 @@ SCHEMAS.update({
         },
     },
     "ExtendRequest": {
-        "type": "object", "required": ["tier_months"],
-        "properties": {"tier_months": {"type": "integer", "description": "3, 6, 9 or 12."},
+        "type": "object",
+        "description": "A long-term number takes `tier_months`; a prepaid short-term number `months`.",
+        "properties": {"tier_months": {"type": "integer", "description": "Long-term: 3, 6, 9 or 12."},
+                       "months": {"type": "integer", "description": "Short-term prepaid: 1 to 12."},
                        "expected_total": MONEY},
+    },
+    "RenewalRequest": {
+        "type": "object", "required": ["tier_months"],
+        "properties": {"tier_months": {"type": "integer", "description": "3, 6, 9 or 12."}},
     },
     "ReturnRequest": {"type": "object", "properties": {"expected_refund": MONEY}},
     "ReserveRequest": {
@@ -243,13 +258,24 @@ ACCOUNT_PATHS = {
     },
     "/numbers/{rental_id}/extend": {
         "post": _operation(
-            "extendNumber", "Extend a long-term number by a new bundle, with the loyalty discount",
+            "extendNumber", "Extend a long-term number by a new bundle (with the loyalty discount), or a prepaid "
+                            "short-term number by 1-12 months (volume discount, no setup fee)",
             {"200": _json("Extended: the number, and the quote that was charged.", "#/components/schemas/Number"),
              "402": _problem("Your credits don't cover the total."),
              "404": _problem("You have no number with this id."),
-             "409": _problem("The price changed, or the number can't be extended (short-term, ended)."),
-             "422": _problem("tier_months is missing or not one of 3, 6, 9, 12.")},
+             "409": _problem("The price changed, or the number can't be extended (a subscription, ended)."),
+             "422": _problem("tier_months (long-term) or months (short-term) is missing or out of range.")},
             requestBody=_body("ExtendRequest"), parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),
+    },
+    "/numbers/{rental_id}/renewal": {
+        "put": _operation(
+            "changeRenewal", "Choose the bundle a long-term number renews with; nothing is charged now "
+                             "(a legacy number renews as a bundle from then on)",
+            {"200": _json("The number with its next renewal.", "#/components/schemas/Number"),
+             "404": _problem("You have no number with this id."),
+             "409": _problem("The number is short-term or has ended."),
+             "422": _problem("tier_months is missing or not one of 3, 6, 9, 12.")},
+            requestBody=_body("RenewalRequest"), parameters=_id_parameter("rental_id")),
     },
     "/numbers/{rental_id}/return": {
         "post": _operation(

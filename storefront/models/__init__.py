@@ -6,6 +6,7 @@ from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
 from storefront.models.idempotency import IdempotentRequest
+from storefront.models.offers import NumberOffer
 from storefront.models.outbox import OutboxMessage
 from storefront.models.payments import CardPayment, ProcessedStripeEvent, StripeCustomer
 from storefront.models.rentals import Rental
@@ -21,6 +22,7 @@ from storefront.models.catalog import (
 
 __all__ = [
     "AuditEntry",
+    "NumberOffer",
     "Reservation",
     "CopyBlock",
     "CopyVersion",

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from pricing import TIERS, UnknownCountry
+from pricing import DEFAULT_TIER, TIERS, UnknownCountry
 from storefront import db
 from storefront.fields import AmountField
 from storefront.rendering import render
@@ -37,10 +37,10 @@ def reserve():
     stock = long_term_stock(session)
     out_of_stock = [country for country in catalog.countries_on_sale if not stock.get(country.code)]
     code = (request.values.get("country") or "").upper() or None
-    message, status, country, tier = None, 200, None, TIERS[0]
+    message, status, country, tier = None, 200, None, DEFAULT_TIER
     try:
         country = catalog.country_on_sale(code) if code else None
-        tier = parse_tier(request.values.get("tier_months"), default=TIERS[0])
+        tier = parse_tier(request.values.get("tier_months"), default=DEFAULT_TIER)
         if request.method == "POST" and country is not None:
             form = ReserveForm()
             if not form.validate_on_submit():

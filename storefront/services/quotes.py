@@ -7,6 +7,7 @@ from functools import lru_cache
 from pricing import (
     TIERS,
     Catalog,
+    check_months,
     check_tier,
     FieldError,
     InvalidMonths,
@@ -89,6 +90,18 @@ def parse_tier(value: object, default: int | None = None) -> int:
         return check_tier(int(raw) if isinstance(raw, str) and raw.lstrip("-").isdigit() else raw)
     except InvalidTier as error:
         raise InvalidQuoteRequest([FieldError("tier_months", error.message)]) from error
+
+
+def parse_months(value: object, default: int | None = None) -> int:
+    """Short-term months a customer chose (a form string or a JSON number): 1 to 12; absent
+    gives `default`, anything else is refused with the one message naming the range."""
+    if value is None and default is not None:
+        return default
+    raw = value.strip() if isinstance(value, str) else value
+    try:
+        return check_months(int(raw) if isinstance(raw, str) and raw.lstrip("-").isdigit() else raw)
+    except InvalidMonths as error:
+        raise InvalidQuoteRequest([FieldError("months", error.message)]) from error
 
 
 def parse_quote_request(args: Mapping[str, object], today: date, tier_required: bool = False) -> QuoteRequest:

@@ -1,5 +1,5 @@
 """What happens to rentals as time passes (run by `flask --app storefront jobs run`):
-long-term renewals from credits, reminders when credits are short, expiry into the
+renewals from credits (long-term bundles and legacy numbers, prepaid short-term numbers), reminders when credits are short, expiry into the
 30-day cooling-off. Every step is keyed by the rental and the period it concerns, so
 running the jobs twice does nothing the second time."""
 from datetime import datetime, timedelta
@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pricing import Quote
 from storefront.db import transaction
 from storefront.models import OutboxMessage, Rental
 from storefront.models import rentals as states
@@ -15,34 +14,33 @@ from storefront.models.credits import PURCHASE
 from storefront.services import credits, outbox
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
-from storefront.services.rentals import end_rental, extend_quote, legacy_quote
+from storefront.services.rentals import RENEWED_FROM_CREDITS, end_rental, renewal_quote
+
+__all__ = ["expire_due", "renew_due", "renewal_quote", "send_reminders"]
 
 REMINDER_DAYS = (7, 1)
 
 
-def renewal_quote(session: Session, rental: Rental, now: datetime) -> Quote:
-    """Rule 6 for a grandfathered number, else rule 4: the same bundle with loyalty."""
-    return legacy_quote(rental) or extend_quote(session, rental, rental.tier_months, now)
-
-
-def _current_long_term(session: Session):
-    return select(Rental).where(Rental.kind == "long", Rental.status.in_((states.ACTIVE, states.PAST_DUE)))
+def _renewing_from_credits(session: Session):
+    return select(Rental).where(Rental.pricing_model.in_(RENEWED_FROM_CREDITS),
+                                Rental.status.in_((states.ACTIVE, states.PAST_DUE)))
 
 
 def renew_due(session: Session, now: datetime) -> tuple[int, int]:
-    """Renew long-term numbers whose paid time is over; those that can't be paid expire."""
+    """Renew prepaid numbers with auto-renew whose paid time is over; those that can't be paid expire."""
     renewed = expired = 0
-    due = session.scalars(_current_long_term(session).where(Rental.auto_renew.is_(True), Rental.paid_through <= now)
+    due = session.scalars(_renewing_from_credits(session).where(Rental.auto_renew.is_(True), Rental.paid_through <= now)
                           .order_by(Rental.id)).all()
     for rental in due:
         quote = renewal_quote(session, rental, now)
         period = rental.paid_through.date().isoformat()
+        months = quote.tier_months or quote.months
         try:
             with transaction(session):
                 credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
-                             f"{rental.number.e164}: renewed for {quote.tier_months} months",
+                             f"{rental.number.e164}: renewed for {months} months",
                              reference=rental.number.e164)
-                rental.paid_through = add_months(rental.paid_through, quote.tier_months)
+                rental.paid_through = add_months(rental.paid_through, months)
             renewed += 1
         except InsufficientCredits as error:
             with transaction(session):
@@ -56,7 +54,8 @@ def expire_due(session: Session, now: datetime) -> int:
     """Rentals that don't renew from credits end when their paid time is over."""
     current = select(Rental).where(Rental.status.in_((states.ACTIVE, states.PAST_DUE)))
     due = session.scalars(current.where(
-        ((Rental.auto_renew.is_(False) | (Rental.kind == "short")) & (Rental.stripe_subscription_id.is_(None))
+        ((Rental.auto_renew.is_(False) | Rental.pricing_model.not_in(RENEWED_FROM_CREDITS))
+         & (Rental.stripe_subscription_id.is_(None))
          & (Rental.paid_through <= now))
         | (Rental.ended_at.is_not(None) & (Rental.ended_at <= now))
     ).order_by(Rental.id)).all()
@@ -79,7 +78,7 @@ def _tell_expired(session: Session, rental: Rental, why: str) -> None:
 def send_reminders(session: Session, now: datetime) -> int:
     """7 days and 1 day before a renewal, tell customers whose credits won't cover it."""
     sent = 0
-    soon = session.scalars(_current_long_term(session).where(
+    soon = session.scalars(_renewing_from_credits(session).where(
         Rental.auto_renew.is_(True), Rental.paid_through > now,
         Rental.paid_through <= now + timedelta(days=max(REMINDER_DAYS)),
     ).order_by(Rental.id)).all()
@@ -97,7 +96,7 @@ def send_reminders(session: Session, now: datetime) -> int:
             outbox.queue_email(
                 session, rental.user.email, f"Top up to keep {rental.number.e164}",
                 f"Your number {rental.number.e164} renews on {rental.paid_through:%-d %B %Y} for {quote.total} "
-                f"({quote.tier_months} months). Your credits are {balance}: please top up at least "
+                f"({quote.tier_months or quote.months} months). Your credits are {balance}: please top up at least "
                 f"{quote.total - balance} so it doesn't end.\n",
                 key=key,
             )

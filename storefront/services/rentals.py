@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from hardware import lifecycle
 from hardware.models import InventoryEvent
 from pricing import (
+    TIERS,
     Money,
     Quote,
     full_months_held,
@@ -16,9 +17,11 @@ from pricing import (
     long_term_extend,
     long_term_bundle,
     loyalty_percent,
+    short_term_extend,
     short_term_prepaid,
     unused_return_refund,
 )
+from pricing.tiers import check_tier
 from storefront import clock
 from storefront.db import transaction
 from storefront.models import Rental, User
@@ -34,6 +37,8 @@ from storefront.problems import StorefrontError
 
 UNUSED_RETURN_WINDOW = timedelta(hours=24)
 RETURNS_LOOKBACK = timedelta(days=90)
+# Renewed from credits when auto-renew is on (a subscription renews by card at Stripe).
+RENEWED_FROM_CREDITS = (states.BUNDLE, states.LEGACY, states.SHORT_PREPAID)
 PRICING_MODEL_NAMES = {
     states.BUNDLE: "Bundle",
     states.LEGACY: "Legacy (old price)",
@@ -70,10 +75,14 @@ def held_months(rental: Rental, now: datetime) -> int:
 
 # Extend ---------------------------------------------------------------------------------
 
-def extend_quote(session: Session, rental: Rental, tier_months: int, now: datetime | None = None) -> Quote:
-    """Rule 4: a new bundle for this number, with the loyalty discount for the time held."""
-    return long_term_extend(current_catalog(session), rental.country_code, tier_months,
-                            held_months(rental, now or clock.now()))
+def extend_quote(session: Session, rental: Rental, length: int, now: datetime | None = None) -> Quote:
+    """What `length` more months cost for this number: a long-term number takes a new bundle
+    with the loyalty discount for the time held (rule 4); a prepaid short-term number pays
+    the short-term price of those months, volume discount included, no setup fee."""
+    catalog = current_catalog(session)
+    if rental.kind == "short":
+        return short_term_extend(catalog, rental.country_code, length)
+    return long_term_extend(catalog, rental.country_code, length, held_months(rental, now or clock.now()))
 
 
 def loyalty_for(session: Session, rental: Rental, now: datetime | None = None) -> str:
@@ -90,16 +99,31 @@ def legacy_quote(rental: Rental) -> Quote | None:
                           rental.legacy_discount_percent, rental.country_code)
 
 
+def renewal_length(rental: Rental) -> int:
+    """The months each automatic renewal adds: the stored legacy length, the bundle, or the short-term months."""
+    if rental.pricing_model == states.LEGACY:
+        return rental.legacy_months
+    return rental.tier_months if rental.kind == "long" else rental.months
+
+
+def renewal_quote(session: Session, rental: Rental, now: datetime) -> Quote:
+    """What the next automatic renewal charges: a grandfathered number at its stored terms
+    (rule 6) until its holder extends or changes tier, else the same bundle with loyalty
+    (rule 4), or the same short-term months."""
+    return legacy_quote(rental) or extend_quote(session, rental, renewal_length(rental), now)
+
+
 def _check_extendable(rental: Rental) -> None:
-    if rental.kind != "long":
-        raise RentalError("Only long-term numbers are extended with a bundle; short-term numbers are bought again.")
+    if rental.kind == "short" and rental.pricing_model != states.SHORT_PREPAID:
+        raise RentalError("A monthly subscription renews by card on the 1st of each month; there is nothing to extend.")
     if not is_current(rental):
         raise RentalError(f"{rental.number.e164} has ended and can no longer be extended.")
 
 
-def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_total: Money, key: str,
+def extend(session: Session, user: User, rental: Rental, length: int, seen_total: Money, key: str,
            now: datetime | None = None) -> Rental:
-    """Pay a new bundle from credits and push paid-through on by its months.
+    """Pay `length` more months from credits and push paid-through on by them (a bundle tier
+    for long-term numbers, 1–12 months for prepaid short-term ones).
 
     The charge is the total the customer saw, or nothing (QuoteChanged); the same
     `key` twice extends once. A legacy number becomes a bundle number for good.
@@ -109,15 +133,42 @@ def extend(session: Session, user: User, rental: Rental, tier_months: int, seen_
     ledger_key = f"extend:{rental.id}:{key}"
     if credits.entry_with_key(session, ledger_key) is not None:
         return rental
-    quote = confirm_price(seen_total, extend_quote(session, rental, tier_months, now))
+    quote = confirm_price(seen_total, extend_quote(session, rental, length, now))
+    months = quote.tier_months or quote.months
     with transaction(session):
         credits.book(session, user.id, -quote.total, PURCHASE, ledger_key,
-                     f"{rental.number.e164}: extended by {quote.tier_months} months", reference=rental.number.e164)
-        rental.paid_through = add_months(max(rental.paid_through, now), quote.tier_months)
-        rental.tier_months = quote.tier_months
+                     f"{rental.number.e164}: extended by {months} months", reference=rental.number.e164)
+        rental.paid_through = add_months(max(rental.paid_through, now), months)
+        if rental.kind == "long":
+            rental.tier_months = quote.tier_months
+            rental.pricing_model = states.BUNDLE
+            rental.legacy_monthly_rate = rental.legacy_months = rental.legacy_discount_percent = None
+        else:
+            rental.months = quote.months
+        rental.status = states.ACTIVE
+    return rental
+
+
+# Change tier ---------------------------------------------------------------------------
+
+def renewal_options(session: Session, rental: Rental) -> dict[int, Quote]:
+    """What each bundle would cost at the next renewal (loyalty as of that day), by tier."""
+    return {tier: extend_quote(session, rental, tier, rental.paid_through) for tier in TIERS}
+
+
+def change_tier(session: Session, rental: Rental, tier_months: int) -> Rental:
+    """Choose the bundle this number renews with, charging nothing now. A grandfathered
+    number leaves its old price for good: from then on it renews as a bundle (rule 6:
+    "until you extend or change tier")."""
+    tier = check_tier(tier_months)
+    if rental.kind != "long":
+        raise RentalError("Short-term numbers have no bundle to change; extend them by the months you need.")
+    if not is_current(rental):
+        raise RentalError(f"{rental.number.e164} has ended; there is no renewal to change.")
+    with transaction(session):
+        rental.tier_months = tier
         rental.pricing_model = states.BUNDLE
         rental.legacy_monthly_rate = rental.legacy_months = rental.legacy_discount_percent = None
-        rental.status = states.ACTIVE
     return rental
 
 
@@ -158,8 +209,9 @@ def end_rental(session: Session, rental: Rental, now: datetime, reason: str) -> 
 
 
 def set_auto_renew(session: Session, rental: Rental, on: bool) -> None:
-    if rental.kind != "long" or not is_current(rental):
-        raise RentalError("Automatic renewal is for current long-term numbers.")
+    if rental.pricing_model not in RENEWED_FROM_CREDITS or not is_current(rental):
+        raise RentalError("Automatic renewal from credits is for current prepaid numbers; "
+                          "a monthly subscription renews by card.")
     with transaction(session):
         rental.auto_renew = on
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hardware import lifecycle
-from hardware.allocation import allocate
+from hardware.allocation import allocate, claim_cooling_off
 from hardware.errors import OutOfStock
 from pricing import first_renewal
 from storefront import clock
@@ -24,6 +24,7 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError, StripeUnavailable
+from storefront.services import offers
 from storefront.services.catalog import current_catalog
 from storefront.services.customers import customer_id_for
 from storefront.services.quote_tokens import Checkout, QuoteChanged, QuoteExpired, confirm_quote, read_token
@@ -84,7 +85,12 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
     renewal = datetime.combine(first_renewal(now.date()), time(), timezone.utc)
     try:
         with transaction(session):
-            number = allocate(session, request.country, request.kind, checkout.number_id, to_state=lifecycle.HELD)
+            # A subscription number its former holder takes back (an offer from support) leaves
+            # its cooling-off; any other comes from stock.
+            if offers.reinstatement_for(session, user.id, checkout.number_id, now) is not None:
+                number = claim_cooling_off(session, checkout.number_id)
+            else:
+                number = allocate(session, request.country, request.kind, checkout.number_id, to_state=lifecycle.HELD)
             rental = Rental(
                 user_id=user.id, number_id=number.id, country_code=request.country, kind=request.kind,
                 pricing_model=rental_states.SUBSCRIPTION, months=1, status=rental_states.PENDING_PAYMENT,
@@ -163,8 +169,14 @@ def undo_subscription_start(session: Session, payment: CardPayment, subscription
             log.error("could not cancel subscription %s after a failed first charge", subscription_id)
     rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
     if rental is not None and rental.status == rental_states.PENDING_PAYMENT:
-        lifecycle.move(session, rental.number, lifecycle.AVAILABLE, clock.now(),
-                       "first payment failed")
+        now = clock.now()
+        taking_back = offers.reinstatement_for(session, rental.user_id, rental.number_id, now)
+        if taking_back is not None and taking_back.cooling_off_until and taking_back.cooling_off_until > now:
+            # Its former holder's payment failed: the number waits for them as before.
+            lifecycle.start_cooling_off(session, rental.number, now, taking_back.cooling_off_until - now,
+                                        reason="first payment failed")
+        else:
+            lifecycle.move(session, rental.number, lifecycle.AVAILABLE, now, "first payment failed")
         payment.rental_id = None
         session.flush()
         session.delete(rental)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from hardware.inventory import available_numbers, in_stock_query
 from hardware.models import LONG, SHORT, PhoneNumber
-from pricing import Country, FieldError, Quote, UnknownCountry
+from pricing import DEFAULT_TIER, Country, FieldError, Quote, UnknownCountry
 from storefront.services.catalog import catalog_for_display
 from storefront.services.operations import long_term_stock, short_term_pool
 from storefront.services.quotes import InvalidQuoteRequest, PriceRow, QuoteRequest, price_table, quote_for
@@ -82,7 +82,8 @@ def wizard_state(session: Session, args: Mapping[str, str], today: date) -> Wiza
     if state.kind is None:
         return state
     state.billing = "subscription" if args.get("billing") == "subscription" and state.kind == SHORT else "prepaid"
-    state.tier_months = _int(args, "tier_months") if state.kind == LONG else None
+    # A long-term number starts on the default bundle (3 months) until the customer picks another.
+    state.tier_months = (_int(args, "tier_months") if "tier_months" in args else DEFAULT_TIER) if state.kind == LONG else None
     state.months = _int(args, "months") if state.kind == SHORT else None
     if state.kind == LONG and state.tier_months is None:
         return state

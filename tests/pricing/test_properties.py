@@ -15,6 +15,7 @@ from pricing import (
     loyalty_percent,
     parse_catalog,
     prorated_first_month,
+    short_term_extend,
     short_term_prepaid,
     subscription_first_charge,
     unused_return_refund,
@@ -117,3 +118,12 @@ def test_tiny_units_are_either_refused_or_keep_the_tier_promises(unit):
     except CatalogError:
         return
     assert_tier_promises(catalog)
+
+
+@given(catalogs(), st.integers(1, 12))
+def test_a_short_term_extend_is_the_purchase_price_less_the_setup_fee(catalog, months):
+    bought = short_term_prepaid(catalog, "DE", months)
+    setup_fee = bought.line("setup_fee")
+    extended = short_term_extend(catalog, "DE", months)
+    assert extended.total == bought.total - (setup_fee.amount if setup_fee else Money.zero("EUR"))
+    assert extended.line("setup_fee") is None

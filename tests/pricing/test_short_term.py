@@ -9,6 +9,7 @@ from pricing import (
     Money,
     parse_catalog,
     prorated_first_month,
+    short_term_extend,
     short_term_prepaid,
     subscription_first_charge,
     volume_discount,
@@ -76,3 +77,17 @@ def test_subscription_first_charge_is_setup_fee_plus_prorated_month(default_cata
     assert quote.total == Money.eur("3.83")
     assert quote.billing == "subscription"
     assert "10 of 30 days" in quote.line("proration").label
+
+
+def test_extending_a_short_term_number_charges_the_months_without_the_setup_fee(default_catalog):
+    bought = short_term_prepaid(default_catalog, "FR", 4)
+    extended = short_term_extend(default_catalog, "FR", 4)
+    assert [line.code for line in extended.lines] == ["months", "volume_discount"]
+    assert extended.total == Money.eur("15.20") == bought.total - bought.line("setup_fee").amount
+    assert extended.months == 4 and extended.billing == "prepaid"
+
+
+@pytest.mark.parametrize("months", [0, 13, "3", None])
+def test_extend_months_outside_1_to_12_are_refused(default_catalog, months):
+    with pytest.raises(InvalidMonths, match="1 to 12 months"):
+        short_term_extend(default_catalog, "FR", months)

@@ -22,10 +22,12 @@ class Rented:
 def rent(app, email: str, country: str = "DE", kind: str = "long", *, months_ago: int = 0, hours_ago: float = 0,
          tier_months: int | None = 3, months: int | None = None, paid_through: datetime | None = None,
          pricing_model: str | None = None, bundle_paid: str | None = "16.00", legacy: tuple | None = None,
-         auto_renew: bool = True, subscription_id: str | None = None) -> Rented:
+         auto_renew: bool | None = None, subscription_id: str | None = None) -> Rented:
     """A rental of `email` started `months_ago` months (or `hours_ago` hours) ago.
 
     `legacy` = (monthly rate, months, discount percent) makes it a grandfathered number.
+    `auto_renew` defaults as a purchase sets it: on for long-term numbers and subscriptions,
+    off for prepaid short-term numbers.
     Measured back from the storefront clock, so it agrees with a test's `clock`.
     """
     now = clock.now()
@@ -36,6 +38,8 @@ def rent(app, email: str, country: str = "DE", kind: str = "long", *, months_ago
         with db.transaction(session):
             number = allocate(session, country, kind)
             model = pricing_model or ("legacy" if legacy else "bundle" if kind == "long" else "short_prepaid")
+            if auto_renew is None:
+                auto_renew = model != "short_prepaid"
             rental = Rental(
                 user_id=user.id, number_id=number.id, country_code=country, kind=kind, pricing_model=model,
                 tier_months=None if legacy or kind == "short" else tier_months,

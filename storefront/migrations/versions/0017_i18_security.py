@@ -1,15 +1,15 @@
 """Security: session versions, two-factor sign-in, the staff audit log
 
-Revision ID: 0016_i18_security
-Revises: 0015_reservations
+Revision ID: 0017_i18_security
+Revises: 0016_number_offers
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0016_i18_security'
-down_revision = '0015_reservations'
+revision = '0017_i18_security'
+down_revision = '0016_number_offers'
 branch_labels = None
 depends_on = None
 
