@@ -74,6 +74,14 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
                 purchase_key=checkout.key,
             )
             session.add(rental)
+    except OutOfStock:
+        # A double-clicked Pay: the other click took this number for this very checkout
+        # (it committed while we waited for the number): answer with that purchase.
+        session.rollback()
+        earlier = rental_for_key(session, checkout.key)
+        if earlier is not None and earlier.user_id == user.id:
+            return earlier
+        raise
     except IntegrityError:
         # The same checkout submitted twice at once: the other request made the rental.
         earlier = rental_for_key(session, checkout.key)
