@@ -27,8 +27,13 @@ DEMO_INVENTORY = Path(__file__).parent / "demo" / "inventory.json"
 def _read_json(path: Path):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path} was not imported: it is not UTF-8 text ({error.reason} at byte "
+                                   f"{error.start}).") from error
+    except RecursionError as error:
+        raise click.ClickException(f"{path} was not imported: it is nested too deeply.") from error
     except json.JSONDecodeError as error:
-        raise click.ClickException(f"{path} is not valid JSON: {error}") from error
+        raise click.ClickException(f"{path} was not imported: it is not valid JSON: {error}") from error
 
 
 def _import(path: Path) -> None:
