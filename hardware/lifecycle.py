@@ -74,10 +74,13 @@ def start_cooling_off(session: Session, number: PhoneNumber, now: datetime,
 
 def release_cooled_off(session: Session, now: datetime) -> list[PhoneNumber]:
     """Numbers whose cooling-off has ended go back to the pool. Running it twice does nothing more."""
+    # Claimed with row locks that a second, overlapping run skips (PostgreSQL): each number
+    # is released, and its partner told, by one run only. (SQLite lets one writer at a time.)
     due = session.scalars(
         select(PhoneNumber)
         .where(PhoneNumber.state == COOLING_OFF, PhoneNumber.cooling_off_until <= now)
         .order_by(PhoneNumber.id)
+        .with_for_update(skip_locked=True)
     ).all()
     for number in due:
         move(session, number, AVAILABLE, now, "cooling-off ended")

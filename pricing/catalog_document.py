@@ -43,8 +43,8 @@ class _Reader:
         except InvalidOperation:
             self.error(field, f"must be {what}, not '{raw}'")
             return None
-        if not value.is_finite():
-            self.error(field, f"must be {what}, not '{raw}'")
+        if not value.is_finite() or value.adjusted() > 6:
+            self.error(field, f"must be {what} below a million, not '{str(raw)[:40]}'")
             return None
         return value
 
@@ -56,6 +56,22 @@ class _Reader:
             self.error(field, f"must be an amount of money of zero or more with at most two decimals, not '{data[key]}'")
             return None
         return Money(value, CURRENCY)
+
+    def price(self, data: dict, key: str, field: str) -> Money | None:
+        """A price customers pay: above zero (a free number would be given away)."""
+        value = self.money(data, key, field)
+        if value is not None and value.is_zero():
+            self.error(field, "must be a price above zero")
+            return None
+        return value
+
+    def discount(self, data: dict, key: str, field: str) -> Decimal | None:
+        """A discount: from 0 up to, not including, 100 % (a number is never free)."""
+        value = self.percent(data, key, field)
+        if value is not None and value >= 100:
+            self.error(field, f"must be a discount below 100 percent, not '{data[key]}'")
+            return None
+        return value
 
     def percent(self, data: dict, key: str, field: str) -> Decimal | None:
         value = self.decimal(data, key, field, "a percent")
@@ -122,7 +138,7 @@ def _volume_discounts(reader: _Reader, data) -> tuple[VolumeDiscount, ...]:
             reader.error(field, "must be a mapping with min_months and percent")
             continue
         months = reader.whole(row, "min_months", f"{field}.min_months", SHORT_TERM_MONTHS.start, SHORT_TERM_MONTHS.stop - 1)
-        percent = reader.percent(row, "percent", f"{field}.percent")
+        percent = reader.discount(row, "percent", f"{field}.percent")
         if months in seen:
             reader.error(f"{field}.min_months", f"{months} is listed twice")
         elif months is not None and percent is not None:
@@ -136,8 +152,8 @@ def _loyalty(reader: _Reader, data) -> LoyaltyPolicy | None:
     if raw is None:
         return None
     step = reader.whole(raw, "step_months", "loyalty.step_months", 1)
-    per_step = reader.percent(raw, "percent_per_step", "loyalty.percent_per_step")
-    cap = reader.percent(raw, "max_percent", "loyalty.max_percent")
+    per_step = reader.discount(raw, "percent_per_step", "loyalty.percent_per_step")
+    cap = reader.discount(raw, "max_percent", "loyalty.max_percent")
     if None in (step, per_step, cap):
         return None
     return LoyaltyPolicy(step, per_step, cap)
@@ -187,8 +203,11 @@ def _countries(reader: _Reader, data) -> tuple[Country, ...]:
         name = row.get("name")
         if not isinstance(name, str) or not name.strip():
             reader.error(f"{field}.name", "must be the country's name")
-        rate = reader.money(row, "short_term_monthly", f"{field}.short_term_monthly")
-        unit = reader.money(row, "long_term_unit", f"{field}.long_term_unit")
+        elif len(name) > 100:
+            reader.error(f"{field}.name", "must be the country's name, at most 100 characters")
+            name = None
+        rate = reader.price(row, "short_term_monthly", f"{field}.short_term_monthly")
+        unit = reader.price(row, "long_term_unit", f"{field}.long_term_unit")
         fee = reader.money(row, "setup_fee", f"{field}.setup_fee")
         retired = row.get("retired", False)
         if not isinstance(retired, bool):

@@ -9,15 +9,23 @@ WHOLE = Decimal("1")
 SYMBOLS = {"EUR": "€"}
 
 
+# Amounts have at most this many digits before the point (a trillion euros is none of ours).
+LARGEST_DIGITS = 11
+
+
 def _decimal(value) -> Decimal:
     if isinstance(value, (float, bool)):
         raise TypeError(f"money is never built from {type(value).__name__}: use a string or Decimal")
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError) as error:
-        raise ValueError(f"'{value}' is not an amount of money") from error
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(value.strip() if isinstance(value, str) else value)
+        except (InvalidOperation, TypeError) as error:
+            raise ValueError(f"'{value}' is not an amount of money") from error
+    # NaN, sNaN, Infinity and absurd sizes (1e999999) are no amount: every sum or
+    # comparison with them would fail later, far from where they came in.
+    if not value.is_finite() or value.adjusted() > LARGEST_DIGITS or value.adjusted() < -30:
+        raise ValueError(f"'{value}' is not an amount of money")
+    return value
 
 
 @dataclass(frozen=True, order=False)

@@ -19,10 +19,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind PROXY_COUNT reverse proxies: the client's address, scheme and host are the
+        # ones the outermost proxy saw (X-Forwarded-*); sign-in limits count per real client.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from storefront import cli, db, limits, rendering, request_log, security, static_files
+    from storefront import cli, db, input_guards, limits, rendering, request_log, security, static_files
     from storefront.public import page_cache
     from storefront.services import operations
 
@@ -33,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_log.init_app(app)
     limits.init_app(app)
     security.init_app(app)
+    input_guards.init_app(app)
     stripe_gateway.init_app(app)
     db.init_app(app)
     operations.init_app(app)

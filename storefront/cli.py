@@ -14,11 +14,12 @@ from storefront.hardware_cli import hw_cli
 from storefront.jobs import jobs_cli
 from storefront.models import ROLES
 from storefront.services import operations
-from storefront.services.demo import DEMO_PASSWORD, load_demo_accounts
+from storefront.services.demo import DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET, load_demo_accounts
 from storefront.services.accounts import AccountError, active_user_by_email, create_user
 from storefront.services.api_tokens import create_token
 from storefront.services.credits import InsufficientCredits, adjust_credits
 from storefront.services.catalog import export_catalog, has_catalog, import_catalog
+from storefront.services import audit
 
 DEMO_CATALOG = Path(__file__).parent / "demo" / "catalog.json"
 DEMO_INVENTORY = Path(__file__).parent / "demo" / "inventory.json"
@@ -27,8 +28,13 @@ DEMO_INVENTORY = Path(__file__).parent / "demo" / "inventory.json"
 def _read_json(path: Path):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path} was not imported: it is not UTF-8 text ({error.reason} at byte "
+                                   f"{error.start}).") from error
+    except RecursionError as error:
+        raise click.ClickException(f"{path} was not imported: it is nested too deeply.") from error
     except json.JSONDecodeError as error:
-        raise click.ClickException(f"{path} is not valid JSON: {error}") from error
+        raise click.ClickException(f"{path} was not imported: it is not valid JSON: {error}") from error
 
 
 def _import(path: Path) -> None:
@@ -88,6 +94,11 @@ def demo_load_command(no_accounts: bool, gateway_tokens: Path | None):
     if created:
         click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): {', '.join(created)}")
     if not no_accounts:
+        import pyotp
+
+        click.echo(f"Demo staff sign in with a second factor: add the key {DEMO_STAFF_TOTP_SECRET} to an "
+                   f"authenticator app (code now: {pyotp.TOTP(DEMO_STAFF_TOTP_SECRET).now()}; print one any time with "
+                   f"python -c 'import pyotp; print(pyotp.TOTP(\"{DEMO_STAFF_TOTP_SECRET}\").now())').")
         path = gateway_tokens or Path(current_app.instance_path) / DEMO_GATEWAY_TOKENS
         count = write_demo_gateway_tokens(db.session(), path)
         click.echo(f"Gateway credentials for the simulator: {path} ({count} new)")
@@ -168,6 +179,7 @@ def credits_adjust_command(email: str, amount: str, reason: str):
         entry = adjust_credits(db.session(), email, amount, reason)
     except (AccountError, InsufficientCredits) as error:
         raise click.ClickException(error.message) from error
+    audit.record(db.session(), None, audit.CREDIT_ADJUSTMENT, email, f"{entry.amount.as_string()} EUR: {reason}")
     click.echo(f"Booked {entry.amount.as_string()} EUR for {email}: {reason}.")
 
 

@@ -1,5 +1,6 @@
 """Settings, read from the environment in one place, with development defaults."""
 import os
+from urllib.parse import urlsplit
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 # Development's Stripe settings: they talk to localstripe and must never reach production.
@@ -88,7 +89,9 @@ def from_environment(instance_path: str) -> dict:
         # How long the link of the sign-up e-mail (verify the address) works.
         "EMAIL_VERIFY_MAX_AGE": int(os.environ.get("EMAIL_VERIFY_MAX_AGE", str(7 * 24 * 60 * 60))),
         # Where customers reach the site: links in e-mails sent by the jobs command.
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # (PUBLIC_BASE_URL below when set, the same address.)
+        "PUBLIC_URL": (os.environ.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_URL")
+                       or "http://127.0.0.1:5000").rstrip("/"),
         # The seller printed on invoices, receipts and credit notes.
         "SELLER_NAME": os.environ.get("SELLER_NAME", "Numbers GmbH"),
         "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", "Musterstraße 1\n10115 Berlin\nGermany"),
@@ -100,9 +103,20 @@ def from_environment(instance_path: str) -> dict:
         "SELLER_EMAIL": os.environ.get("SELLER_EMAIL", "support@numbers.example"),
         # Contact form: questions per visitor's address (spam and floods are refused politely).
         "CONTACT_RATE_LIMIT": os.environ.get("CONTACT_RATE_LIMIT", "5 per hour; 20 per day"),
+        # The address customers reach the shop at (https://shop.example): links in e-mails,
+        # sitemap.xml, robots.txt and the OpenAPI `servers` are built from it, never from the
+        # request's Host header. Development leaves it unset and uses the (trusted) request host.
+        "PUBLIC_BASE_URL": (os.environ.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        # How many reverse proxies stand in front of the app (each adds itself to
+        # X-Forwarded-For): 0 trusts no forwarded header at all.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or "0"),
+        # TOTP issuer name shown by authenticator apps.
+        "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Numbers storefront"),
         # `make bench` only: adds /_bench/bare, an endpoint that does nothing (the floor).
         "BENCHMARK_ENDPOINT": os.environ.get("STOREFRONT_BENCHMARK", "0") == "1",
     }
+    settings["TRUSTED_HOSTS"] = trusted_hosts(os.environ.get("TRUSTED_HOSTS"), settings["PUBLIC_BASE_URL"],
+                                              environment)
     if environment == "production":
         problems = unsafe_in_production(settings)
         if problems:
@@ -110,6 +124,21 @@ def from_environment(instance_path: str) -> dict:
                 "Refusing to start in production:\n" + "\n".join(f"- {problem}" for problem in problems)
             )
     return settings
+
+
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "::1"]
+
+
+def trusted_hosts(raw: str | None, public_base_url: str | None, environment: str) -> list[str]:
+    """The Host headers the app answers (Flask's TRUSTED_HOSTS): a request for any other
+    host gets a 400. From TRUSTED_HOSTS (comma-separated; `.example.com` allows its
+    subdomains), else the host of PUBLIC_BASE_URL, plus the loopback names in development."""
+    hosts = [host.strip() for host in (raw or "").split(",") if host.strip()]
+    if not hosts and public_base_url:
+        hosts = [urlsplit(public_base_url).hostname or ""]
+    if environment != "production":
+        hosts += [host for host in DEVELOPMENT_HOSTS if host not in hosts]
+    return [host for host in hosts if host]
 
 
 def unsafe_in_production(settings: dict) -> list[str]:
@@ -128,6 +157,10 @@ def unsafe_in_production(settings: dict) -> list[str]:
             else:
                 shown = f"unset, which means development's '{development}' for localstripe"
             problems.append(f"{variable} is {shown}: set it to {kind} from your Stripe dashboard.")
+    base = urlsplit(settings["PUBLIC_BASE_URL"] or "")
+    if not (base.scheme in ("http", "https") and base.hostname):
+        problems.append("PUBLIC_BASE_URL is not set: set it to the address customers use, e.g. "
+                        "https://shop.example (links in e-mails are built from it).")
     if not settings["SESSION_COOKIE_SECURE"] and not settings["ALLOW_INSECURE_COOKIES"]:
         problems.append(
             "SESSION_COOKIE_SECURE is off, so the sign-in cookie would travel over plain HTTP: serve the "

@@ -6,6 +6,7 @@ its kind (status and title) and any field errors, so the three surfaces say the 
 `pricing` and `hardware` know nothing of the web: their errors are given a kind here.
 """
 from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import SecurityError
 from sqlalchemy.exc import OperationalError
 
 from hardware import errors as hardware
@@ -128,6 +129,11 @@ def init_app(app: Flask) -> None:
                           "We lost touch with our database for a moment. Please try again.")
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host header outside TRUSTED_HOSTS: no page of ours (its links would name that host).
+        return app.response_class("Unknown host.\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(400)
     def bad_request(_error):

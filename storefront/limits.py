@@ -10,14 +10,17 @@ from storefront.services.accounts import normalize_email
 
 limiter = Limiter(key_func=get_remote_address)
 
-# Log-in attempts: per address (one machine guessing many accounts) and per account
-# (many machines guessing one password). Both count every attempt, known e-mail or not.
+# Log-in attempts: per address (one machine guessing many accounts) and per account and
+# address together (one machine guessing one password). Both count every attempt, known
+# e-mail or not. Never per account alone: a stranger's guesses would then lock the owner
+# out; the owner's own address has its own count. The address is the real client's once
+# PROXY_COUNT names the proxies in front (ProxyFix), not the proxy's.
 LOGIN_PER_ADDRESS = "20 per minute; 100 per hour"
 LOGIN_PER_ACCOUNT = "5 per minute; 30 per hour"
 
 
 def submitted_email() -> str:
-    return "login:" + normalize_email(request.form.get("email", ""))
+    return f"login:{get_remote_address()}:" + normalize_email(request.form.get("email", ""))
 
 
 def init_app(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Security headers on every answer (SPEC hardening): CSP, framing, sniffing, referrer, HSTS."""
-from flask import Flask, request
+from flask import Flask, g, request
+from flask_login import current_user
 
 from urllib.parse import urlsplit
 
@@ -38,6 +39,18 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and (g.get("api_user") is not None or _signed_in()):
+            # Someone's own page or data (a new API token shown once, balances): no browser,
+            # proxy or CDN may keep a copy.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
+
+
+def _signed_in() -> bool:
+    try:
+        return bool(current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 - the database is down: no user, the answer is an error anyway
+        return False

@@ -151,8 +151,13 @@ class Customers:
             create_user(db.session(), email, "correct horse battery", roles)
             if credits:
                 adjust_credits(db.session(), email, credits, "Welcome credit")
+        from storefront.models import STAFF_ROLES
+        from tests.storefront.helpers import enrol_two_factor, sign_in
+
+        if set(roles) & set(STAFF_ROLES):
+            enrol_two_factor(self.app, email)  # staff must have two-factor sign-in
         client = self.app.test_client()
-        client.post("/login", data={"email": email, "password": "correct horse battery"})
+        sign_in(client, email, "correct horse battery")
         return client
 
 

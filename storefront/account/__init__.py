@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from storefront.account import billing, console, credits, numbers, offers, questions, tokens  # noqa: E402,F401
+from storefront.account import billing, console, credits, numbers, offers, questions, security, tokens  # noqa: E402,F401

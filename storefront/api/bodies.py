@@ -1,5 +1,6 @@
 """Reading the JSON body of an API request: each bad field becomes an InvalidRequest
 (422 problem+json naming the field)."""
+import hashlib
 import secrets
 
 from flask import g, request
@@ -10,13 +11,19 @@ from storefront.services.quotes import LARGEST_WHOLE, whole_number
 
 
 def body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than any body of ours
+        raise InvalidRequest([FieldError("body", "is nested too deeply")]) from None
     if data is None and request.get_data():
         raise InvalidRequest([FieldError("body", "must be a JSON object")])
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InvalidRequest([FieldError("body", "must be a JSON object")])
+    bad = sorted(name for name, value in data.items() if isinstance(value, str) and "\x00" in value)
+    if bad:
+        raise InvalidRequest([FieldError(name, "must not contain NUL characters") for name in bad])
     return data
 
 
@@ -56,7 +63,10 @@ def own_id(value: int) -> int | None:
 def purchase_key() -> str:
     """The purchase's own key: the Idempotency-Key when given (retries find the first result)."""
     given = request.headers.get("Idempotency-Key", "").strip()
-    return f"api:{g.api_user.id}:{given}" if given else f"api:{secrets.token_urlsafe(16)}"
+    if not given:
+        return f"api:{secrets.token_urlsafe(16)}"
+    # Scoped by customer; a long key (up to 255 characters) is hashed to fit the key columns.
+    return f"api:{g.api_user.id}:{given if len(given) <= 40 else hashlib.sha256(given.encode()).hexdigest()}"
 
 
 def flag(data: dict, field: str, default: bool) -> bool:

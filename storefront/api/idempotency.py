@@ -1,7 +1,8 @@
 """`Idempotency-Key` on API POSTs that move money (SPEC §8).
 
-The same key with the same request answers the first answer again; the same key with
-another request is a 409; a retry while the first is still running is a 409 too.
+The same key with the same request answers the first successful answer again; the same key
+with another request is a 409; a retry while the first is still running is a 409 too. A
+refusal (4xx) or failure (5xx) is not kept: the key is free again for a retry.
 """
 import hashlib
 from functools import wraps
@@ -68,18 +69,35 @@ def idempotent(view):
             response.headers["Idempotent-Replayed"] = "true"
             return response
 
-        response = make_response(view(*args, **kwargs))
+        try:
+            response = make_response(view(*args, **kwargs))
+        except Exception:
+            # A refusal raised as an error (402, 409, 422: errors.py answers it) or a crash:
+            # nothing was done, so the key is released for a retry.
+            try:
+                _release(session, user_id, key)
+            except Exception:  # noqa: BLE001 - the database is gone: the first error tells
+                session.rollback()
+            raise
         session.rollback()  # whatever the view left unfinished is not kept
-        if response.status_code >= 500:
-            # A failure of ours is not an answer to keep: the client may retry.
-            session.execute(delete(IdempotentRequest).where(
-                IdempotentRequest.user_id == user_id, IdempotentRequest.key == key))
-        else:
-            # One UPDATE by key (no read of the claim first, no reload of the expired user).
-            session.execute(update(IdempotentRequest).where(
-                IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,
-            ).values(status_code=response.status_code, body=response.get_json()))
+        if response.status_code >= 400:
+            # Released, not kept (as Stripe does for requests it refused): a refusal changed
+            # nothing, so the same key may be sent again once its cause is fixed (a top-up after
+            # a 402, a corrected field after a 422); a 5xx was a failure of ours.
+            _release(session, user_id, key)
+            return response
+        # One UPDATE by key (no read of the claim first, no reload of the expired user).
+        session.execute(update(IdempotentRequest).where(
+            IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,
+        ).values(status_code=response.status_code, body=response.get_json()))
         session.commit()
         return response
 
     return guarded
+
+
+def _release(session, user_id: int, key: str) -> None:
+    session.rollback()
+    session.execute(delete(IdempotentRequest).where(
+        IdempotentRequest.user_id == user_id, IdempotentRequest.key == key))
+    session.commit()

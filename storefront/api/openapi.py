@@ -438,7 +438,8 @@ ACCOUNT_PATHS = {
             "returnNumber", "Return an unused long-term number within 24 hours, refunded to credits",
             {"200": _json("Returned: `refunded` went to your credits.", "#/components/schemas/Number"),
              "404": _problem("You have no number with this id."),
-             "409": _problem("It can't be returned: `detail` says why (too late, messages, short-term).")},
+             "409": _problem("It can't be returned: `detail` says why (too late, messages, short-term)."),
+             "422": _problem("expected_refund is not an amount, or the key too long; `errors` names each.")},
             requestBody={"required": False, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ReturnRequest"}}}},
             parameters=_id_parameter("rental_id") + [IDEMPOTENCY_KEY]),

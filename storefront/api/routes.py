@@ -1,4 +1,4 @@
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from pricing import catalog_to_dict
 from storefront import clock, db
@@ -6,6 +6,7 @@ from storefront.api import bp
 from storefront.api.openapi import openapi_document
 from storefront.services.catalog import catalog_for_display
 from storefront.rendering import render
+from storefront.urls import external_url
 from storefront.services.quotes import parse_quote_request, quote_for, quote_json
 
 
@@ -22,7 +23,7 @@ def quote():
 
 
 def _api_root() -> str:
-    return url_for("api.openapi", _external=True).rsplit("/", 1)[0]
+    return external_url("api.openapi").rsplit("/", 1)[0]
 
 
 @bp.get("/openapi.json")

@@ -11,11 +11,18 @@ login_manager.login_message = "Please sign in to see that page."
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie ("<id>:<session version>"), checked on every request: a
+    cookie from before "sign out everywhere" or a password change no longer signs anyone in."""
+    user_id, _, version = session_id.partition(":")
     try:
-        return db.session().get(User, int(user_id))
-    except ValueError:
+        user = db.session().get(User, int(user_id))
+        version_number = int(version or "0")
+    except (ValueError, OverflowError):
         return None
+    if user is None or (user.session_version or 0) != version_number:
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:

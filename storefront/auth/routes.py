@@ -1,19 +1,28 @@
 from flask import current_app, flash, redirect, request, url_for
-from flask_login import login_user, logout_user
+from flask import session as browser_session
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
 
-from storefront import db, mail
+import secrets
+
+from storefront import db
+from storefront.db import transaction
+from storefront.services import outbox, two_factor
 from storefront.auth import bp
-from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from storefront.auth.forms import CodeForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from storefront.auth.login_manager import load_user
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.redirects import local_path
 from storefront.rendering import render
 from storefront.services import notifications
 from storefront.roles import home_for
+from storefront.urls import external_url
 from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
     authenticate,
     create_user,
+    end_every_session,
     password_reset_token,
     set_password,
     user_for_reset_token,
@@ -33,6 +42,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = authenticate(db.session(), form.email.data, form.password.data)
+        if user and user.totp_secret:
+            # The password was right; the second factor comes next, on its own page.
+            browser_session["two_factor"] = {"user": user.get_id(), "next": local_path(request.args.get("next"))}
+            return redirect(url_for("auth.login_code"))
         if user:
             login_user(user)
             return redirect(_safe_next(request.args.get("next"), user))
@@ -41,6 +54,36 @@ def login():
     elif request.method == "POST":
         status = 422
     return render("auth/login.html", form=form, status=status)
+
+
+def _pending_account() -> str:
+    pending = browser_session.get("two_factor") or {}
+    return f"code:{get_remote_address()}:{pending.get('user', '')}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=_pending_account)
+def login_code():
+    """The second step of signing in with two-factor sign-in on: a code from the app."""
+    pending = browser_session.get("two_factor") or {}
+    user = load_user(str(pending.get("user", "")))
+    if user is None or not user.totp_secret or not user.is_active:
+        browser_session.pop("two_factor", None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if two_factor.check(db.session(), user, form.code.data):
+            browser_session.pop("two_factor", None)
+            login_user(user)
+            return redirect(_safe_next(pending.get("next")))
+        form.code.errors.append("That code doesn't match. Type the 6 digits your app shows now, "
+                                "or one of your recovery codes.")
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render("auth/login_code.html", form=form, status=status)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -79,6 +122,10 @@ def verify_email_link(token: str):
 
 @bp.post("/logout")
 def logout():
+    # A copy of this session's cookie must stop working too: with cookie sessions that
+    # means ending every session of the account (the session version goes up).
+    if current_user.is_authenticated:
+        end_every_session(db.session(), current_user._get_current_object())
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("public.landing"))
@@ -93,12 +140,18 @@ def forgot_password():
         user = active_user_by_email(db.session(), form.email.data)
         if user is not None:
             token = password_reset_token(current_app.config["SECRET_KEY"], user)
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            mail.send(user.email, "Choose a new password",
-                      f"Hello,\n\nsomeone (we hope you) asked to reset the password of your account.\n"
-                      f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
-                      "If it wasn't you, ignore this e-mail: your password stays as it is.\n")
+            # Queued, sent by `jobs run`: the answer takes as long whether the address has an
+            # account or not, and a slow mail server never holds the request.
+            with transaction(db.session()):
+                outbox.queue_email(
+                    db.session(), user.email, "Choose a new password",
+                    f"Hello,\n\nsomeone (we hope you) asked to reset the password of your account.\n"
+                    f"Choose a new one here within {minutes} minutes:\n\n{link}\n\n"
+                    "If it wasn't you, ignore this e-mail: your password stays as it is.\n",
+                    key=f"password-reset:{user.id}:{secrets.token_urlsafe(12)}")
+            outbox.deliver_after_response()
         # The same answer whether or not the address has an account.
         return render("auth/forgot_sent.html", email=form.email.data)
     return render("auth/forgot.html", form=form, status=422 if request.method == "POST" else 200)
@@ -122,6 +175,10 @@ def reset_password(token: str):
             form.password.errors.append(error.message)
             status = 422
         else:
+            if user.totp_secret:  # a reset link is one factor: the code is still asked for
+                browser_session["two_factor"] = {"user": user.get_id(), "next": None}
+                flash("Your password is changed. Now the code from your authenticator app.")
+                return redirect(url_for("auth.login_code"))
             login_user(user)
             flash("Your password is changed and you are signed in.")
             return redirect(url_for("public.landing"))

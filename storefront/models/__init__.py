@@ -2,7 +2,7 @@
 that one metadata, and one set of migrations, holds every table)."""
 import hardware.models  # noqa: F401
 import hardware.stock  # noqa: F401  (keeps hw_stock in step with every flush)
-from storefront.models.accounts import ROLES, STAFF_ROLES, User, UserRole
+from storefront.models.accounts import ROLES, STAFF_ROLES, AuditEntry, User, UserRole
 from storefront.models.api_tokens import ApiToken
 from storefront.models.copy import CopyBlock, CopyVersion
 from storefront.models.credits import LedgerEntry
@@ -27,6 +27,7 @@ from storefront.models.catalog import (
 )
 
 __all__ = [
+    "AuditEntry",
     "SavedCard",
     "SupportReply",
     "SupportTicket",

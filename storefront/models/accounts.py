@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hardware.db import Base, UTCDateTime
@@ -27,6 +27,13 @@ class User(UserMixin, Base):
     billing_address: Mapped[str | None] = mapped_column(Text)
     billing_country: Mapped[str | None] = mapped_column(String(2))
     vat_id: Mapped[str | None] = mapped_column(String(20))
+    # Part of every session cookie: raising it ends every session signed in before
+    # (sign out everywhere, a password change or reset).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Two-factor sign-in: the TOTP secret once enrolled, and the hashes of the unused
+    # recovery codes (each works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    recovery_code_hashes: Mapped[list | None] = mapped_column(JSON)
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -34,6 +41,14 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session; the loader refuses an older version.
+        return f"{self.id}:{self.session_version or 0}"
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles.intersection(STAFF_ROLES))
 
     @property
     def email_verified(self) -> bool:
@@ -46,10 +61,6 @@ class User(UserMixin, Base):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
-    @property
-    def is_staff(self) -> bool:
-        return self.has_role(*STAFF_ROLES)
-
 
 class UserRole(Base):
     __tablename__ = "user_roles"
@@ -57,3 +68,18 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class AuditEntry(Base):
+    """One staff action (a price change, a reinstatement, a credit adjustment, copy
+    published): who, when, what, on what. Written in the action's own transaction."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")

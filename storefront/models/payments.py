@@ -13,6 +13,9 @@ TOP_UP = "top_up"
 SUBSCRIPTION_START = "subscription_start"
 
 STARTED = "started"
+# Claimed by one request (a conditional update) before Stripe is asked to charge: a
+# parallel or double-clicked post finds it no longer started and charges nothing.
+CHARGING = "charging"
 PROCESSING = "processing"
 SUCCEEDED = "succeeded"
 FAILED = "failed"

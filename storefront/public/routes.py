@@ -5,6 +5,7 @@ from storefront import db
 from storefront.public import bp
 from storefront.public.page_cache import cached_for_visitors
 from storefront.rendering import render
+from storefront.urls import external_url
 from storefront.services.catalog import catalog_for_display
 from storefront.services.copy import faq_entries, landing_sections
 from storefront.services.operations import long_term_stock_for_display
@@ -56,7 +57,7 @@ ROBOTS_DISALLOW = ("/account/", "/billing", "/buy/", "/credits", "/numbers", "/p
 @bp.get("/robots.txt")
 def robots_txt():
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "",
-             f"Sitemap: {url_for('public.sitemap', _external=True)}"]
+             f"Sitemap: {external_url('public.sitemap')}"]
     response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
     response.cache_control.public = True
     response.cache_control.max_age = 24 * 60 * 60
@@ -65,7 +66,7 @@ def robots_txt():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    urls = "".join(f"<url><loc>{url_for(endpoint, _external=True)}</loc></url>"
+    urls = "".join(f"<url><loc>{external_url(endpoint)}</loc></url>"
                    for endpoint in ("public.landing", "public.faq", "shop.buy"))
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n')

@@ -150,6 +150,14 @@ def set_password(session: Session, user: User, password: str) -> None:
         raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password")
     with transaction(session):
         user.password_hash = _hasher.hash(password)
+        # Every session signed in with the old password ends (the caller signs this one in again).
+        user.session_version = (user.session_version or 0) + 1
+
+
+def end_every_session(session: Session, user: User) -> None:
+    """Sign the user out on every device: each session cookie issued so far stops working."""
+    with transaction(session):
+        user.session_version = (user.session_version or 0) + 1
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -18,6 +18,10 @@ from storefront.services.purchases import add_months
 
 DEMO_PASSWORD = "demo password 1"
 DEMO_CUSTOMER = "customer@example.com"
+# The demo staff accounts' two-factor key (printed by `make run`): add it to an authenticator
+# app, or print the current code with `python -c 'import pyotp; print(pyotp.TOTP("<key>").now())'`.
+# Development only: real staff set up their own key at their first sign-in.
+DEMO_STAFF_TOTP_SECRET = "DEMOSTAFFTWOFACTORKEYAAAAAAAAAAA"
 DEMO_STAFF = {role: f"{role}@example.com" for role in ("marketing", "admin", "operations", "support")}
 
 
@@ -27,7 +31,9 @@ def load_demo_accounts(session: Session, now: datetime | None = None) -> list[st
     created = []
     for role, email in DEMO_STAFF.items():
         if active_user_by_email(session, email) is None:
-            create_user(session, email, DEMO_PASSWORD, (role,))
+            staff = create_user(session, email, DEMO_PASSWORD, (role,))
+            with transaction(session):
+                staff.totp_secret = DEMO_STAFF_TOTP_SECRET
             created.append(email)
     if active_user_by_email(session, DEMO_CUSTOMER) is not None:
         return created

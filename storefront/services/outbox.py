@@ -288,6 +288,29 @@ def _tell_partner_number_returned(number: PhoneNumber, *, session: Session, reas
     )
 
 
+def deliver_after_response() -> None:
+    """Deliver what is due once the current answer has gone out (its connection closed), so a
+    slow mail server never holds the request nor tells by its timing what was queued;
+    `jobs run` retries whatever fails."""
+    from flask import after_this_request, current_app
+
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _hook(response):
+        def deliver():
+            with app.app_context():
+                from storefront import db
+
+                try:
+                    deliver_due(db.session(), clock.now())
+                except Exception:  # noqa: BLE001 - the outbox keeps it for `jobs run`
+                    log.exception("delivering after the response failed; `jobs run` retries")
+
+        response.call_on_close(deliver)
+        return response
+
+
 def init_app(app: Flask) -> None:
     # The signal is process-wide and blinker connects a receiver once, however many apps.
     lifecycle.returned_to_pool.connect(_tell_partner_number_returned)

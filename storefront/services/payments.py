@@ -4,10 +4,10 @@ Credits are booked only when Stripe says the payment succeeded (the webhook), ex
 once: each event id is recorded, and the ledger entry's key is the PaymentIntent's id.
 """
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,11 +20,14 @@ from storefront.models import payments as payment_states
 from storefront.models import rentals as rental_states
 from storefront import stripe_gateway
 from storefront.stripe_gateway import PaymentError
-from storefront.services import credits, notifications, subscriptions
+from storefront.services import credits, notifications, outbox, subscriptions
 from storefront.services.accounts import require_verified
 from storefront.services.customers import customer_id_for
 
 log = logging.getLogger(__name__)
+
+# A claim older than this whose request never finished (the worker died) is settled by `jobs run`.
+CHARGING_GIVEN_UP_AFTER = timedelta(minutes=15)
 
 MIN_TOP_UP = Money.eur("5.00")
 MAX_TOP_UP = Money.eur("1000.00")
@@ -62,7 +65,7 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     A declined card or an unreachable Stripe marks the attempt failed with the reason;
     nothing is booked.
     """
-    if payment.status != payment_states.STARTED:
+    if not claim_for_charging(session, payment):
         return None
     may_have_charged = False
     try:
@@ -90,6 +93,19 @@ def pay_top_up(session: Session, user: User, payment: CardPayment, card_token: s
     return charge
 
 
+def claim_for_charging(session: Session, payment: CardPayment) -> bool:
+    """Move a started payment to `charging` with one conditional UPDATE, committed before any
+    call to Stripe: of parallel posts for one payment exactly one gets True and charges."""
+    with transaction(session):
+        claimed = session.execute(
+            update(CardPayment).where(CardPayment.id == payment.id, CardPayment.status == payment_states.STARTED)
+            .values(status=payment_states.CHARGING)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    session.refresh(payment)
+    return claimed
+
+
 TOP_UP_UNCONFIRMED = ("We lost contact with our card processor while taking your payment, so we can't "
                       "tell yet whether it went through. If it did, your credits appear within minutes; "
                       "if not, nothing is charged.")
@@ -106,8 +122,12 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
     """
     now = now or clock.now()
     settled = 0
-    waiting = session.scalars(select(CardPayment).where(CardPayment.status == payment_states.UNCONFIRMED)
-                              .order_by(CardPayment.id)).all()
+    # A payment left `charging` by a worker that died mid-call is as unknown as an unconfirmed one.
+    stuck = now - CHARGING_GIVEN_UP_AFTER
+    waiting = session.scalars(select(CardPayment).where(
+        (CardPayment.status == payment_states.UNCONFIRMED)
+        | ((CardPayment.status == payment_states.CHARGING) & (CardPayment.created_at < stuck))
+    ).order_by(CardPayment.id)).all()
     for payment in waiting:
         customer = session.get(StripeCustomer, payment.user_id)
         rental = session.get(Rental, payment.rental_id) if payment.rental_id else None
@@ -120,7 +140,14 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
                 for subscription_id in subscriptions_made:
                     stripe_gateway.cancel_subscription(subscription_id)
         except PaymentError:
-            log.warning("card payment %s still unconfirmed: Stripe unreachable", payment.id)
+            if payment.created_at > now - UNCONFIRMED_GIVEN_UP_AFTER:
+                log.warning("card payment %s still unconfirmed: Stripe unreachable", payment.id)
+                continue
+            # Stripe has kept erroring for too long: stop holding the number (or the top-up),
+            # and have a person check Stripe's dashboard for a charge to refund.
+            with transaction(session):
+                _give_up(session, payment, rental)
+            settled += 1
             continue
         with transaction(session):
             if charged:
@@ -132,6 +159,31 @@ def settle_unconfirmed(session: Session, now: datetime | None = None) -> int:
                 payment.failure_message = NOT_CHARGED
         settled += 1
     return settled
+
+
+# How long a payment may stay unconfirmed while Stripe keeps answering with errors.
+UNCONFIRMED_GIVEN_UP_AFTER = timedelta(hours=24)
+SUPPORT_ADDRESS = "support@numbers.example"
+GAVE_UP = ("We couldn't confirm this payment with our card processor. Nothing more will happen with it; "
+           "if your card was charged, our support team refunds it.")
+
+
+def _give_up(session: Session, payment: CardPayment, rental: Rental | None) -> None:
+    if payment.purpose == payment_states.SUBSCRIPTION_START:
+        subscriptions.undo_subscription_start(session, payment, rental.stripe_subscription_id if rental else None,
+                                              GAVE_UP)
+    else:
+        payment.status = payment_states.FAILED
+        payment.failure_message = GAVE_UP
+    user = session.get(User, payment.user_id)
+    outbox.queue_email(
+        session, SUPPORT_ADDRESS, f"Card payment {payment.id} given up: check Stripe",
+        f"Card payment {payment.id} ({payment.purpose}, {payment.amount}) of {user.email if user else '?'} stayed "
+        f"unconfirmed since {payment.created_at:%Y-%m-%d %H:%M} UTC because Stripe kept answering with errors.\n\n"
+        "We gave it up: the number (if any) is free again and nothing was booked. Please look for a charge "
+        f"with metadata payment_id={payment.id} in Stripe's dashboard and refund it if there is one.\n",
+        key=f"payment-given-up:{payment.id}",
+    )
 
 
 NOT_CHARGED = "We couldn't reach our card processor to take your payment. Please try again."
@@ -173,7 +225,7 @@ def _payment_for_intent(session: Session, intent) -> CardPayment | None:
     payment_id = stripe_gateway.metadata(intent).get("payment_id")
     if payment_id and payment_id.isdigit():
         payment = session.get(CardPayment, int(payment_id))
-        if payment is not None and payment.status == payment_states.UNCONFIRMED:
+        if payment is not None and payment.status in (payment_states.UNCONFIRMED, payment_states.CHARGING):
             payment.payment_intent_id = intent.id
             payment.failure_message = None
             payment.status = payment_states.PROCESSING

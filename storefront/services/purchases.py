@@ -80,6 +80,14 @@ def buy_with_credits(session: Session, user: User, checkout: Checkout, now: date
             # Imported here: the confirmation reads the terms, which build on this module.
             from storefront.services.confirmations import queue_purchase_confirmation
             queue_purchase_confirmation(session, rental)
+    except OutOfStock:
+        # A double-clicked Pay: the other click took this number for this very checkout
+        # (it committed while we waited for the number): answer with that purchase.
+        session.rollback()
+        earlier = rental_for_key(session, checkout.key)
+        if earlier is not None and earlier.user_id == user.id:
+            return earlier
+        raise
     except IntegrityError:
         # The same checkout submitted twice at once: the other request made the rental.
         earlier = rental_for_key(session, checkout.key)

@@ -2,6 +2,7 @@
 picks a bundle and we hold its price today (bundle + setup fee) on their credits. When
 stock arrives, waiting reservations are served oldest first: the hold becomes the
 purchase and the rental starts. Cancelling releases the whole hold at once."""
+import hashlib
 from datetime import datetime
 
 from flask import current_app
@@ -65,7 +66,10 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
     Raises RentalError if the country has stock (buy it instead), QuoteChanged if the price moved,
     InsufficientCredits if the credits don't cover the hold.
     """
-    earlier = session.scalar(select(Reservation).where(Reservation.key == key))
+    # Every key is the customer's own: another customer's request with the same key text
+    # neither finds this reservation nor is blocked by it.
+    key = customer_key(user.id, key)
+    earlier = _own_reservation(session, user, key)
     if earlier is not None:
         return earlier
     try:
@@ -87,8 +91,21 @@ def place(session: Session, user: User, country_code: str, tier_months: int, see
                          f"Hold for a {quote.tier_months}-month bundle in {quote.country}",
                          reference=f"reservation {reservation.id}")
     except IntegrityError:
-        return session.scalar(select(Reservation).where(Reservation.key == key))
+        earlier = _own_reservation(session, user, key)
+        if earlier is None:
+            raise
+        return earlier
     return reservation
+
+
+def customer_key(user_id: int, key: str) -> str:
+    """`key` scoped by its customer, hashed when it would not fit the column."""
+    scoped = f"{user_id}:{key}"
+    return scoped if len(scoped) <= 100 else f"{user_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _own_reservation(session: Session, user: User, key: str) -> Reservation | None:
+    return session.scalar(select(Reservation).where(Reservation.key == key, Reservation.user_id == user.id))
 
 
 def _release(session: Session, reservation: Reservation, now: datetime, reason: str) -> None:

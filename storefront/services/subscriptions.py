@@ -72,7 +72,9 @@ def pay_subscription(session: Session, user: User, payment: CardPayment, card_to
                      now: datetime | None = None) -> stripe_gateway.Charge | None:
     """Charge the first amount and start the subscription; None if it did not go through
     (the payment then says why, and nothing is charged or rented)."""
-    if payment.status != payment_states.STARTED:
+    from storefront.services.payments import claim_for_charging
+
+    if not claim_for_charging(session, payment):
         return None
     now = now or clock.now()
     try:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from storefront.staff import catalog, copy, goodwill, operations, support  # noqa: E402,F401
+from storefront.staff import audit, catalog, copy, goodwill, operations, support  # noqa: E402,F401

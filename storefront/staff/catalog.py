@@ -9,6 +9,7 @@ from storefront.rendering import render
 from storefront.services import catalog_editor
 from storefront.services.catalog_editor import DraftNotSaved
 from storefront.staff import bp
+from storefront.services import audit
 
 ROW_TABLES = ("countries", "volume_discounts", "return_fees")
 
@@ -42,6 +43,8 @@ def edit_catalog():
             catalog_editor.save_draft(session, draft, current_user.id)
         except DraftNotSaved as error:
             return _editor(draft, message=error.message, status=422)
+        audit.record(session, current_user, audit.PRICE_CHANGE, "catalog",
+                     request.form.get("note") or "Catalog saved in the editor")
         flash("Saved: the new catalog is live. Customers who had a price on screen are asked to confirm the new one.")
         return redirect(url_for("staff.catalog_editor_page"))
     # Row buttons are named "add:countries" and "remove:volume_discounts:2".

@@ -12,6 +12,7 @@ from storefront.rendering import render
 from storefront.services import copy
 from storefront.services.catalog import current_catalog
 from storefront.staff import bp
+from storefront.services import audit
 
 EDITORS = ("marketing", "admin")
 
@@ -111,6 +112,8 @@ def copy_edit(slug: str):
             except copy.CopyInvalid as error:
                 errors, status = error.problems, 422
             else:
+                audit.record(session, current_user, audit.COPY_PUBLISHED, f"{block.page}: {block.slug}",
+                             form.title.data or "")
                 flash("Published: visitors see it now.")
                 return redirect(url_for("staff.copy_edit", slug=slug))
     title, body = form.title.data or "", form.body.data or ""

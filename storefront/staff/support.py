@@ -27,6 +27,7 @@ from storefront.services.paging import Page
 from storefront.services.rentals import RentalError
 from storefront.staff import bp
 from storefront.formatting import when
+from storefront.services import audit
 
 
 class OfferForm(FlaskForm):
@@ -154,6 +155,8 @@ def reinstate(rental_id: int):
     except (RentalError, InsufficientCredits, PricingError) as error:
         flash(error.message)
     else:
+        audit.record(session, current_user, audit.REINSTATEMENT, renewed.number.e164,
+                     f"for {rental.user.email}, paid until {renewed.paid_through:%Y-%m-%d}")
         flash(f"{renewed.number.e164} is reinstated for {rental.user.email}, paid until {when(renewed.paid_through)}.")
     return redirect(url_for("staff.support", email=rental.user.email))
 

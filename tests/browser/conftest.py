@@ -56,8 +56,13 @@ def sign_in(app, live_server):
     from storefront.services.accounts import create_user
 
     def sign_in_as(page, email: str, roles=("customer",), password: str = pages.PASSWORD) -> str:
+        from storefront.models import STAFF_ROLES
+        from tests.storefront.helpers import enrol_two_factor
+
         with app.app_context():
             create_user(db.session(), email, password, roles)
+        if set(roles) & set(STAFF_ROLES):
+            enrol_two_factor(app, email)  # staff must have two-factor sign-in
         pages.sign_in(page, live_server, email, password)
         return email
 

@@ -130,3 +130,49 @@ def api_for(app, email: str, credits: str | None = "100.00") -> Api:
             adjust_credits(session, email, credits, "Test credit")
         _, token = create_token(session, user, "script")
     return Api(app.test_client(), token)
+
+
+# Signing in, with the second factor when the account has one (every staff account)
+
+PASSWORD = "correct horse battery"
+TEST_TOTP_SECRET = "TESTSTAFFTWOFACTORKEYAAAAAAAAAAA"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """The code an authenticator app shows now (the storefront's clock: tests may travel)."""
+    import pyotp
+
+    from storefront import clock
+
+    return pyotp.TOTP(secret).at(clock.now())
+
+
+def enrol_two_factor(app, email: str, secret: str = TEST_TOTP_SECRET) -> None:
+    """Turn two-factor sign-in on for an account, as its owner would on the security page."""
+    with app.app_context():
+        session = db.session()
+        user = session.scalar(select(User).where(User.email == email))
+        user.totp_secret = secret
+        session.commit()
+
+
+def sign_in(client, email: str, password: str = PASSWORD, secret: str = TEST_TOTP_SECRET, next: str | None = None):
+    """Sign in through the pages; answers the code page when the account has two-factor on.
+    Returns the last answer (a 302 when signed in)."""
+    answer = client.post("/login", data={"email": email, "password": password},
+                         query_string={"next": next} if next else None)
+    if answer.status_code == 302 and answer.headers["Location"].endswith("/login/code"):
+        answer = client.post("/login/code", data={"code": totp_code(secret)})
+    return answer
+
+
+def staff_client(app, email: str, roles, password: str = PASSWORD):
+    """A test client signed in as a new staff member (two-factor set up, as staff must)."""
+    from storefront.services.accounts import create_user
+
+    with app.app_context():
+        create_user(db.session(), email, password, roles)
+    enrol_two_factor(app, email)
+    client = app.test_client()
+    sign_in(client, email, password)
+    return client

@@ -4,6 +4,9 @@ from html import unescape
 import pytest
 
 from storefront import db
+from storefront.models import STAFF_ROLES
+from tests.storefront import helpers
+from tests.storefront.helpers import enrol_two_factor
 from storefront.roles import role_required
 from storefront.services.accounts import AccountError, create_user
 
@@ -16,11 +19,14 @@ def app_with_staff_page(app):
 
 def make_user(app, email, roles=("customer",), password="correct horse battery"):
     with app.app_context():
-        return create_user(db.session(), email, password, roles).id
+        user_id = create_user(db.session(), email, password, roles).id
+    if set(roles) & set(STAFF_ROLES):
+        enrol_two_factor(app, email)  # staff must have two-factor sign-in
+    return user_id
 
 
 def sign_in(client, email, password="correct horse battery"):
-    return client.post("/login", data={"email": email, "password": password})
+    return helpers.sign_in(client, email, password)
 
 
 def test_a_user_signs_in_and_out(app, client):

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront import db
-from storefront.models import CatalogRevision, LedgerEntry, Rental
+from storefront.models import STAFF_ROLES, CatalogRevision, LedgerEntry, Rental
 from storefront.services.accounts import create_user
+from tests.storefront.helpers import staff_client
 
 PASSWORD = "correct horse battery"
 
@@ -72,6 +73,8 @@ def quote_total(client, country="DE", tier=3) -> str:
 
 
 def sign_in(app, email, roles):
+    if set(roles) & set(STAFF_ROLES):
+        return staff_client(app, email, roles, PASSWORD)
     with app.app_context():
         create_user(db.session(), email, PASSWORD, roles)
     client = app.test_client()

@@ -35,6 +35,7 @@ SAFE_PRODUCTION = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
     "SESSION_COOKIE_SECURE": "1",
+    "PUBLIC_BASE_URL": "https://shop.example",
 }
 
 

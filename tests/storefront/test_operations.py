@@ -8,6 +8,7 @@ from storefront import db
 from storefront.cli import DEMO_INVENTORY
 from storefront.services.accounts import create_user
 from tests.helpers import with_check_digit
+from tests.storefront.helpers import staff_client
 
 ICCID = with_check_digit("894910000000000777")
 OTHER_ICCID = with_check_digit("894910000000000888")
@@ -80,11 +81,7 @@ def test_jobs_run_twice_does_nothing_the_second_time(runner):
 
 @pytest.fixture
 def operator(app):
-    with app.app_context():
-        create_user(db.session(), "ops@example.com", "correct horse battery", roles=("operations",))
-    client = app.test_client()
-    client.post("/login", data={"email": "ops@example.com", "password": "correct horse battery"})
-    return client
+    return staff_client(app, "ops@example.com", ("operations",))
 
 
 def test_operations_page_needs_the_operations_role(app, client):
