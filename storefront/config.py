@@ -93,10 +93,10 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": (os.environ.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_URL")
                        or "http://127.0.0.1:5000").rstrip("/"),
         # The seller printed on invoices, receipts and credit notes.
-        "SELLER_NAME": os.environ.get("SELLER_NAME", "Numbers GmbH"),
-        "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", "Musterstraße 1\n10115 Berlin\nGermany"),
+        "SELLER_NAME": os.environ.get("SELLER_NAME", "Numbers Demo GmbH"),
+        "SELLER_ADDRESS": os.environ.get("SELLER_ADDRESS", "Beispielstraße 1\n10115 Berlin\nGermany"),
         "SELLER_COUNTRY": os.environ.get("SELLER_COUNTRY", "DE"),
-        "SELLER_VAT_ID": os.environ.get("SELLER_VAT_ID", "DE136695976"),
+        "SELLER_VAT_ID": os.environ.get("SELLER_VAT_ID", "DE000000000"),
         # VAT contained in prices, by the customer's billing country ("DE:19,FR:20,..."); a
         # country not listed pays the seller country's rate.
         "VAT_RATES": parse_vat_rates(os.environ.get("VAT_RATES", DEFAULT_VAT_RATES)),

@@ -86,7 +86,7 @@ def support():
                   sent_offers=number_offers.open_offers(session, customer) if customer else [],
                   balance=credits.balance(session, customer.id) if customer else None,
                   model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm(), offer_form=OfferForm(),
-                  status=status, questions=questions, before=request.args.get("before"))
+                  ticket_status=status, questions=questions, before=request.args.get("before"))
 
 
 def _ticket_page(ticket, form: AnswerForm, status: int = 200):

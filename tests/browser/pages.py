@@ -63,8 +63,8 @@ def pay_by_card(page, number: str, amount: str) -> None:
 
 
 def balance_on_page(page, live_server: str) -> str:
-    """The credits balance as the Credits page shows it."""
-    page.goto(live_server + "/credits")
+    """The credits balance as the billing page shows it."""
+    page.goto(live_server + "/billing")
     return page.get_by_test_id("balance").inner_text()
 
 

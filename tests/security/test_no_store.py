@@ -5,7 +5,7 @@ import pytest
 from tests.storefront.helpers import api_for
 
 
-@pytest.mark.parametrize("path", ["/", "/credits", "/numbers", "/account/tokens", "/account/security", "/faq"])
+@pytest.mark.parametrize("path", ["/", "/billing", "/numbers", "/account/tokens", "/account/security", "/faq"])
 def test_signed_in_pages_are_never_stored(customers, path):
     client = customers.signed_in()
     assert client.get(path).headers["Cache-Control"] == "no-store"

@@ -25,7 +25,7 @@ def stolen_copy(app, client):
 
 
 def signed_in_page(client) -> bool:
-    return client.get("/credits").status_code == 200
+    return client.get("/billing").status_code == 200
 
 
 def test_sign_out_everywhere_ends_a_copied_cookie(app):

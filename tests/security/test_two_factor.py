@@ -71,7 +71,7 @@ def test_a_password_reset_link_does_not_skip_the_code(app):
                      sent_messages(app.config["MAIL_DIR"])[-1].get_content()).group(1)
     answer = client.post(link, data={"password": "a new password 1", "confirm": "a new password 1"})
     assert answer.headers["Location"].endswith("/login/code")
-    assert client.get("/credits").status_code == 302
+    assert client.get("/billing").status_code == 302
 
 
 def test_staff_actions_are_in_the_audit_log_staff_can_read(customers, stocked_app, runner):
@@ -79,7 +79,7 @@ def test_staff_actions_are_in_the_audit_log_staff_can_read(customers, stocked_ap
     edit = page(marketer.get("/staff/copy"))
     slug = re.search(r'href="/staff/copy/([^"/]+)"', edit).group(1)
     assert marketer.post(f"/staff/copy/{slug}", data={"title": "Hello", "body": "Plain words.",
-                                                      "action": "publish"}).status_code == 302
+                                                      "action": "confirm_publish"}).status_code == 302
     customers.signed_in("ada@example.com")
     result = stocked_app.test_cli_runner().invoke(args=["credits", "adjust", "ada@example.com", "5.00",
                                                         "--reason", "Sorry"])

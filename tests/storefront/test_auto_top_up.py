@@ -69,7 +69,7 @@ def test_reminders_name_the_amount_and_the_saved_card(customers, stocked_app, cl
     client = customers.signed_in(credits="2.00")
     rent(stocked_app, "ada@example.com", "DE", paid_through=clock.now() + timedelta(days=5))
     jobs(stocked_app, clock.now())
-    (first,) = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "renews" in m.get_content()]
+    (first,) = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "renews" in m.get_body(("plain",)).get_content()]
     assert first["Subject"].startswith("Top up to keep") and first["Subject"].endswith("€14.00 missing")
     assert "save a card" in first.get_content()
     save_card(stocked_app, "ada@example.com")
@@ -77,12 +77,12 @@ def test_reminders_name_the_amount_and_the_saved_card(customers, stocked_app, cl
     jobs(stocked_app, clock.now())
     (second,) = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "saved card" in m["Subject"]]
     assert "€14.00 from your saved card" in second["Subject"]
-    assert "Automatic top-up" in client.get("/credits").get_data(as_text=True)
+    assert "Automatic top-up" in client.get("/billing").get_data(as_text=True)
 
 
 def test_the_credits_page_starts_a_card_setup(customers, stocked_app):
     client = customers.signed_in()
-    assert "Save a card for renewals" in client.get("/credits").get_data(as_text=True)
+    assert "Save a card for renewals" in client.get("/billing").get_data(as_text=True)
     page = client.post("/credits/card").get_data(as_text=True)
     assert 'id="card-setup-form"' in page and "_secret_" in page
     assert "could not be" in client.get("/credits/card/done?setup_intent=seti_nope",

@@ -71,7 +71,7 @@ def test_a_purchase_gets_an_invoice_with_the_quotes_lines_and_the_vat_it_contain
     assert f"Invoice {invoice.number}" in history
 
     html = page(client.get(f"/billing/documents/{invoice.number}"))
-    assert "6-month bundle" in html and "€23.00" in html and "of which VAT 19 %" in html and "Numbers GmbH" in html
+    assert "6-month bundle" in html and "€23.00" in html and "of which VAT 19 %" in html and "Numbers Demo GmbH" in html
     response = client.get(f"/billing/documents/{invoice.number}.pdf")
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
@@ -243,12 +243,13 @@ def test_a_purchase_e_mail_says_what_was_bought_with_its_invoice_link(customers,
     messages = deliver(stocked_app)
     subjects = [message["Subject"] for message in messages]
     assert "€50.00 added to your credits" in subjects
-    purchase = next(message for message in messages if message["Subject"].startswith("Your purchase: +49"))
-    text, html = text_and_html(purchase)
+    # One e-mail for the purchase: its terms, with the invoice's link (not a second receipt e-mail).
+    (purchase,) = [message for message in messages if message["Subject"].endswith("is yours: your terms")]
+    assert not any(subject.startswith("Your purchase") for subject in subjects)
+    text = purchase.get_content()
     (invoice,) = documents(stocked_app)
-    assert "Thank you for your purchase" in text and "Amount: −€23.00" in text and "balance now: €27.00" in text
-    assert f"Invoice {invoice.number}: http" in text and f"/billing/documents/{invoice.number}" in text
-    assert f'/billing/documents/{invoice.number}"' in html and "Credit balance now" in html
+    assert "What you bought: a long-term number, 6-month prepaid bundle" in text and "You paid: €23.00" in text
+    assert "Your invoice: http" in text and f"/billing/documents/{invoice.number}" in text
 
 
 def test_every_money_event_sends_one_e_mail(customers, stocked_app):
@@ -266,7 +267,7 @@ def test_every_money_event_sends_one_e_mail(customers, stocked_app):
                                                               "key": key}).status_code == 302
     assert client.post("/numbers/unrent", data={"rental": rental_id, "confirmed": "yes"}).status_code == 302
     subjects = [message["Subject"] for message in deliver(stocked_app)]
-    assert any(subject.startswith("Your purchase") for subject in subjects)
+    assert any(subject.endswith("is yours: your terms") for subject in subjects)
     assert any(subject.endswith("is extended") for subject in subjects)
     assert any(subject.startswith("You gave back +49") for subject in subjects)
     assert len(subjects) == len(set(subjects)) == 4

@@ -53,7 +53,7 @@ def test_marketing_edits_the_terms_in_the_copy_editor(customers):
     edit = editor.get("/staff/copy/terms")
     assert edit.status_code == 200
     response = editor.post("/staff/copy/terms", data={"title": "Our terms", "body": "Be **kind** <script>x</script>",
-                                                      "action": "publish"})
+                                                      "action": "confirm_publish"})
     assert response.status_code in (200, 302)
     terms = page(customers.app.test_client().get("/terms"))
     assert "<strong>kind</strong>" in terms and "<script>x" not in terms
