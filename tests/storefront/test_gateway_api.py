@@ -13,7 +13,7 @@ from storefront import clock as storefront_clock, db
 from storefront.jobs import run_jobs
 from storefront.models import Message, Rental
 from storefront.services import gateways, messages
-from storefront.services.accounts import create_user
+from tests.storefront.helpers import staff_client
 from tests.storefront.rental_factory import rent
 
 
@@ -267,9 +267,7 @@ def test_the_operations_page_shows_counts_per_gateway_never_bodies(held, stocked
         gateway.post("/messages", _report(rented, f"m{index}", received_at=None, text="secret code 991122"))
     with stocked_app.app_context():
         messages.queue_outbound(db.session(), db.session().get(Rental, rented.id), "+4915112345678", "hidden words")
-        create_user(db.session(), "ops@example.com", "correct horse battery", roles=("operations",))
-    operator = stocked_app.test_client()
-    operator.post("/login", data={"email": "ops@example.com", "password": "correct horse battery"})
+    operator = staff_client(stocked_app, "ops@example.com", ("operations",))
     page = operator.get("/staff/operations").get_data(as_text=True)
     assert "today 3 messages in, 1 out" in page and "1 waiting to be sent" in page
     assert "secret code" not in page and "hidden words" not in page
