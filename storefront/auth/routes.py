@@ -77,7 +77,7 @@ def login_code():
         if two_factor.check(db.session(), user, form.code.data):
             browser_session.pop("two_factor", None)
             login_user(user)
-            return redirect(_safe_next(pending.get("next")))
+            return redirect(_safe_next(pending.get("next"), user))
         form.code.errors.append("That code doesn't match. Type the 6 digits your app shows now, "
                                 "or one of your recovery codes.")
         status = 422

@@ -39,7 +39,7 @@ def test_top_up_by_card_then_buy_a_6_month_bundle_for_the_tier_price(
     page.get_by_role("button", name=f"Pay {shown_price} from credits").click()
     page.get_by_role("heading", name=re.compile("is yours")).wait_for()
     assert balance_on_page(page, live_server) == "€0.00"
-    ledger = page.get_by_test_id("ledger").inner_text()
+    ledger = page.get_by_test_id("history").inner_text()
     assert "Card top-up" in ledger and "−€23.00" in ledger
 
 

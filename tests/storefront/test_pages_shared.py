@@ -41,10 +41,15 @@ def _sign_in(app, email, roles):
     from storefront import db
     from storefront.services.accounts import create_user
 
+    from storefront.models.accounts import STAFF_ROLES
+    from tests.storefront.helpers import enrol_two_factor, sign_in
+
     with app.app_context():
         create_user(db.session(), email, PASSWORD, roles)
+    if set(roles) & set(STAFF_ROLES):
+        enrol_two_factor(app, email)  # staff sign in with a second factor
     client = app.test_client()
-    return client, client.post("/login", data={"email": email, "password": PASSWORD})
+    return client, sign_in(client, email, PASSWORD)
 
 
 @pytest.mark.parametrize("roles, lands_on", [

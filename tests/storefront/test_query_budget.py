@@ -15,17 +15,17 @@ from storefront import clock, db
 from storefront.models import LedgerEntry, Rental
 from storefront.services.accounts import create_user
 from storefront.services.api_tokens import create_token
-from tests.storefront.helpers import Api
+from tests.storefront.helpers import enrol_two_factor, sign_in, Api
 
 # Statements per request, at any size. Generous enough for small changes to a page, far
 # below what one query per row would cost at 1,000 rows.
 BUDGET = {
-    "/": 6,
-    "/buy?country=DE&kind=long": 8,
+    "/": 8,
+    "/buy?country=DE&kind=long": 10,  # stock counts (kept) less the running holds, long and short
     "/numbers": 8,
     "/billing": 12,
     "/staff/operations": 18,
-    "/staff/support?email=ada@example.com": 11,
+    "/staff/support?email=ada@example.com": 16,  # + the questions list, billing history, offers
     "/api/v1/numbers": 10,
     "/api/v1/credits": 10,
 }
@@ -84,7 +84,8 @@ def counted(app):
 def test_pages_and_api_lists_stay_within_a_fixed_statement_budget(stocked_app, rows):
     token = populate(stocked_app, rows)
     client = stocked_app.test_client()
-    client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
+    enrol_two_factor(stocked_app, "ada@example.com")  # staff sign in with a second factor
+    sign_in(client, "ada@example.com", "correct horse battery")
     api = Api(stocked_app.test_client(), token)
     over = {}
     for path, budget in BUDGET.items():
@@ -114,7 +115,8 @@ def test_a_long_list_is_paged_and_every_row_shows_once(stocked_app):
     assert statuses == sorted(statuses, key=lambda status: status != "active")  # current ones first
 
     client = stocked_app.test_client()
-    client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
+    enrol_two_factor(stocked_app, "ada@example.com")
+    sign_in(client, "ada@example.com", "correct horse battery")
     html = client.get("/numbers").get_data(as_text=True)
     assert html.count('data-number="') == 50 and "More numbers" in html
 
@@ -129,7 +131,11 @@ def test_a_garbled_cursor_is_a_clear_400_not_an_error(stocked_app):
     assert api.get("/numbers?limit=0").status_code == 422
 
 
-BUY_BUDGET = 30  # 38 before issue 19 (a second read of the user, the claim and the number)
+# 38 before issue 19, 30 after it; since then a buy also numbers its invoice (counter lock,
+# document, running balance), takes the hold check and queues the confirmation with its
+# terms and invoice link. Fixed per buy, whatever the size of the business; issue 19 left
+# open to bring it down again.
+BUY_BUDGET = 52
 
 
 def test_a_buy_through_the_api_stays_within_its_statement_budget(stocked_app):
@@ -142,4 +148,4 @@ def test_a_buy_through_the_api_stays_within_its_statement_budget(stocked_app):
     with counted(stocked_app) as statements:
         answer = api.post("/numbers", {"country": "DE", "kind": "long", "tier_months": 3}, key="buy-1")
     assert answer.status_code == 201, answer.get_json()
-    assert len(statements) <= BUY_BUDGET, "\n".join(statements)
+    assert len(statements) <= BUY_BUDGET, f"{len(statements)} statements:\n" + "\n".join(statements)
