@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from storefront import db
 from storefront.account import bp
 from storefront.rendering import render
-from storefront.auth.forms import CodeForm
+from storefront.forms import CodeForm
 from storefront.problems import StorefrontError
 from storefront.services import two_factor
 from storefront.services.accounts import end_every_session

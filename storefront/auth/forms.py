@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+
+from storefront.forms import CodeForm  # noqa: F401  (the sign-in code page's form)
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo
 
 from storefront.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -31,8 +33,3 @@ class ResetPasswordForm(FlaskForm):
         DataRequired(message="Please type the password again."),
         EqualTo("password", message="The two passwords are not the same."),
     ])
-
-
-class CodeForm(FlaskForm):
-    code = StringField("Code", description="The 6 digits your authenticator app shows, or one of your recovery codes.",
-                       validators=[DataRequired(message="Please enter the code."), Length(max=32)])
