@@ -16,9 +16,11 @@ def sign_in(page, live_server: str, email: str, password: str = PASSWORD) -> Non
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if page.url.endswith("/login/code"):  # two-factor sign-in (every staff account)
-        from tests.storefront.helpers import totp_code
+        from storefront.services.demo import DEMO_STAFF, DEMO_STAFF_TOTP_SECRET
+        from tests.storefront.helpers import TEST_TOTP_SECRET, totp_code
 
-        page.get_by_label("Code").fill(totp_code())
+        page.get_by_label("Code").fill(totp_code(DEMO_STAFF_TOTP_SECRET if email in DEMO_STAFF.values()
+                                                 else TEST_TOTP_SECRET))
         page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()
 

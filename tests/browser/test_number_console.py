@@ -8,6 +8,7 @@ from storefront.models import Rental
 from storefront.models.messages import Message
 from storefront.services import messages as message_service
 from storefront.services import outbox
+from storefront.formatting import phone
 from tests.browser.pages import open_my_numbers
 from tests.storefront.messaging import Receiver, receive
 from tests.storefront.rental_factory import rent
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def open_number_page(page, live_server, e164: str) -> None:
     open_my_numbers(page, live_server)
-    page.get_by_role("link", name=e164).click()
+    page.get_by_role("link", name=phone(e164)).click()
     page.get_by_role("heading", name=e164).wait_for()
 
 

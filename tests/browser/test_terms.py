@@ -6,6 +6,7 @@ import pytest
 
 from storefront import clock, db
 from storefront.models import Rental
+from storefront.formatting import phone
 from tests.browser.pages import balance_on_page, open_my_numbers, pick_first_number, start_buying
 from tests.storefront.helpers import give_credits
 from tests.storefront.rental_factory import rent
@@ -50,7 +51,7 @@ def test_the_give_back_confirmation_states_the_forfeited_paid_time(stocked_app, 
     open_my_numbers(page, live_server)
     page.get_by_role("button", name="Give back the selected numbers").click()
     page.get_by_text("Nothing was selected").wait_for()
-    page.get_by_label(f"Select {held.e164}").check()
+    page.get_by_label(f"Select {phone(held.e164)}").check()
     page.get_by_role("button", name="Give back the selected numbers").click()
     forfeit = page.get_by_test_id("forfeit")
     forfeit.wait_for()
