@@ -16,10 +16,13 @@ def load_user(session_id: str) -> User | None:
     cookie from before "sign out everywhere" or a password change no longer signs anyone in."""
     user_id, _, version = session_id.partition(":")
     try:
-        user = db.session().get(User, int(user_id))
+        number = int(user_id)
         version_number = int(version or "0")
     except (ValueError, OverflowError):
         return None
+    if not 0 < number < 2**31:  # ids are 32-bit in the database: anything larger names nobody
+        return None
+    user = db.session().get(User, number)
     if user is None or (user.session_version or 0) != version_number:
         return None
     return user
