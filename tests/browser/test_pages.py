@@ -18,7 +18,7 @@ import pytest
 from storefront import create_app
 from storefront.cli import DEMO_CATALOG
 from storefront.db import make_engine, upgrade
-from storefront.services.demo import DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF
+from storefront.services.demo import DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF, DEMO_STAFF_TOTP_SECRET
 from tests.browser import pages
 from tests.helpers import WEBHOOK_SECRET
 
@@ -182,7 +182,7 @@ def role_pages(browser, site, http_server):
             page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
             page.on("pageerror", lambda error: page.errors.append(str(error)))
             if role != "anonymous":
-                pages.sign_in(page, base, ACCOUNTS[role], DEMO_PASSWORD)
+                pages.sign_in(page, base, ACCOUNTS[role], DEMO_PASSWORD, secret=DEMO_STAFF_TOTP_SECRET)
             made[role] = page
         return made[role]
 
