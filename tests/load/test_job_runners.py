@@ -73,8 +73,12 @@ def test_two_runners_share_the_work_and_do_nothing_twice(setup_app, pg_url, tmp_
         reminders = session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("reminder:%"))).all()
         assert len(reminders) == REMINDERS and all(message.delivered_at for message in reminders)
         assert session.scalar(select(func.count()).select_from(Rental).where(Rental.reminded.is_not(None))) == REMINDERS
+        # Every e-mail queued (the reminders, and each renewal's receipt since issue 16), all delivered.
+        queued = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "email"))
+        assert queued >= REMINDERS and session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.kind == "email", OutboxMessage.delivered_at.is_(None))) == 0
     sent = list(mail.glob("*.eml"))
-    assert len(sent) == REMINDERS  # each reminder sent once, by one runner or the other
+    assert len(sent) == queued  # each e-mail sent once, by one runner or the other
     renewed_by = [int(line.split(":")[1].split()[0]) for out, _ in outputs for line in out.splitlines()
                   if line.startswith("numbers renewed:")]
     assert sum(renewed_by) == RENEWALS
