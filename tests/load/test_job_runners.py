@@ -30,7 +30,7 @@ def prepare(app) -> dict[int, object]:
         with db.transaction(session):
             for index in range(RENEWALS // 2 + REMINDERS):
                 reminder = index >= RENEWALS // 2
-                user = User(email=f"runner{index}@example.com", password_hash="x")
+                user = User(email=f"runner{index}@example.com", password_hash="x", email_verified_at=clock.now())
                 session.add(user)
                 session.flush()
                 if not reminder:
