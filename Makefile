@@ -21,8 +21,11 @@ run: install assets
 
 # At the end, tests/conftest.py lists why tests were skipped, one line per reason.
 # The tests also need axe-core (package.json's devDependencies) for the page check.
+# pytest-xdist runs them in TEST_WORKERS processes (each with its own databases, servers and
+# browser; the load tests together on one of them): TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= 2
 test: install assets $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 # ruff (pyproject.toml's [tool.ruff]): reports, never rewrites. CI runs it before the tests.
 .PHONY: lint

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from storefront import clock as storefront_clock
@@ -39,6 +40,7 @@ def database_url(request, tmp_path_factory) -> str:
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL run skipped (set it to a PostgreSQL "
                     "database the tests may wipe, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    url = per_worker(url)
     try:
         ensure_database(url)
     except RuntimeError as error:
@@ -49,6 +51,25 @@ def database_url(request, tmp_path_factory) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def per_worker(url: str) -> str:
+    """Under pytest-xdist (`make test` runs two workers) each worker wipes and fills a database
+    of its own: `test` becomes `test_gw0`, `test_gw1`, ... (created when missing)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items):
+    """The load and fault tests start servers of several processes and measure them: under
+    xdist's `loadgroup` they all run on one worker, one after another, never two at once."""
+    for item in items:
+        if "tests/load/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("load"))
 
 
 @pytest.fixture(scope="session", autouse=True)

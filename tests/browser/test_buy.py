@@ -15,6 +15,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def webhooks_to_live_server(localstripe, live_server):
     localstripe.register_webhook(f"{live_server}/payments/webhook", WEBHOOK_SECRET)
+    yield
+    localstripe.unregister_webhook()
 
 
 def test_top_up_by_card_then_buy_a_6_month_bundle_for_the_tier_price(

@@ -67,7 +67,9 @@ def test_two_purchases_racing_for_one_balance_cannot_overdraw_it(app, user_id):
     outcomes = []
 
     def purchase(key):
-        with Session(engine) as session:
+        # Each purchase runs as a request would: in the app's context (its receipt reads the
+        # seller's details from the configuration), on a connection of its own.
+        with app.app_context(), Session(engine) as session:
             start.wait()
             try:
                 with db.transaction(session):
