@@ -21,7 +21,7 @@ from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
     authenticate,
-    create_user,
+    sign_up,
     end_every_session,
     password_reset_token,
     set_password,
@@ -92,17 +92,23 @@ def signup():
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
+        session = db.session()
+        next_path = local_path(request.args.get("next"))
         try:
-            user = create_user(db.session(), form.email.data, form.password.data, verified=False)
+            user, new = sign_up(session, form.email.data, form.password.data)
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
             status = 422
         else:
-            login_user(user)
-            notifications.send_verification(db.session(), user)
-            flash(f"Welcome! Your account is ready. Please confirm your e-mail address with the link we sent to "
-                  f"{user.email} before your first payment.")
-            return redirect(_safe_next(request.args.get("next")))
+            # The same answer whether the address is new or has an account: what differs goes
+            # by e-mail, to the address's owner, after the answer has gone out.
+            if new or user.email_verified_at is None:
+                notifications.send_verification(session, user, next_path=next_path, signed_up_again=not new)
+            else:
+                notifications.tell_owner_of_sign_up(session, user)
+            outbox.deliver_after_response()
+            return render("auth/signup_sent.html", email=user.email,
+                          days=max(1, current_app.config["EMAIL_VERIFY_MAX_AGE"] // 86400))
     elif request.method == "POST":
         status = 422
     return render("auth/signup.html", form=form, status=status)
@@ -112,12 +118,21 @@ def signup():
 def verify_email_link(token: str):
     config = current_app.config
     try:
-        user = verify_email(db.session(), config["SECRET_KEY"], token, config["EMAIL_VERIFY_MAX_AGE"])
+        user, newly = verify_email(db.session(), config["SECRET_KEY"], token, config["EMAIL_VERIFY_MAX_AGE"])
     except AccountError as error:
         return render("errors/generic.html", status=400, heading="This link doesn't work",
                       message=error.message, link=url_for("account.billing_history"), link_text="Billing")
-    flash(f"Thank you: {user.email} is confirmed. You can pay now.")
-    return redirect(url_for("public.landing"))
+    if current_user.is_authenticated and current_user.id == user.id:
+        flash(f"Thank you: {user.email} is confirmed. You can pay now.")
+        return redirect(_safe_next(request.args.get("next"), user))
+    if newly and user.is_active and not user.totp_secret:
+        # The link's first use signs in: only the address's owner could open it (a later use,
+        # e.g. from the mail archive, only confirms and asks for the password).
+        login_user(user)
+        flash(f"Welcome! {user.email} is confirmed and you are signed in.")
+        return redirect(_safe_next(request.args.get("next"), user))
+    flash(f"Thank you: {user.email} is confirmed. Sign in to go on.")
+    return redirect(url_for("auth.login", next=local_path(request.args.get("next"))))
 
 
 @bp.post("/logout")

@@ -62,8 +62,9 @@ def verification_token(secret_key: str, user: User) -> str:
     return URLSafeTimedSerializer(secret_key, salt=VERIFY_SALT).dumps({"user_id": user.id, "email": user.email})
 
 
-def verify_email(session: Session, secret_key: str, token: str, max_age: int) -> User:
-    """Mark the address of the link's account verified; AccountError if the link is bad or old."""
+def verify_email(session: Session, secret_key: str, token: str, max_age: int) -> tuple[User, bool]:
+    """Mark the address of the link's account verified: (the account, whether this link confirmed
+    it just now rather than earlier); AccountError if the link is bad or old."""
     try:
         payload = URLSafeTimedSerializer(secret_key, salt=VERIFY_SALT).loads(token, max_age=max_age)
     except SignatureExpired as error:
@@ -73,10 +74,11 @@ def verify_email(session: Session, secret_key: str, token: str, max_age: int) ->
     user = session.get(User, payload.get("user_id")) if isinstance(payload, dict) else None
     if user is None or user.email != payload.get("email"):
         raise AccountError("This confirmation link is not valid.")
+    newly = user.email_verified_at is None
     with transaction(session):
-        if user.email_verified_at is None:
+        if newly:
             user.email_verified_at = clock.now()
-    return user
+    return user, newly
 
 
 def create_user(session: Session, email: str, password: str, roles=("customer",), verified: bool = True) -> User:
@@ -103,6 +105,28 @@ def create_user(session: Session, email: str, password: str, roles=("customer",)
         user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         session.add(user)
     return user
+
+
+def sign_up(session: Session, email: str, password: str) -> tuple[User, bool]:
+    """A sign-up that tells the visitor nothing about who has an account: (the account, whether
+    it is new). A taken address costs the same password hashing as a new account, leaves the
+    account as it is and gets an e-mail instead (the caller sends it); mistakes in the form
+    itself (address, password length) are refused as before, whoever the address belongs to."""
+    email = normalize_email(email)
+    existing = user_by_email(session, email)
+    if existing is None:
+        try:
+            return create_user(session, email, password, verified=False), True
+        except AccountError as error:
+            if error.field != "email" or user_by_email(session, email) is None:
+                raise
+            existing = user_by_email(session, email)  # signed up a moment ago, in parallel
+    else:
+        if len(password) < MIN_PASSWORD_LENGTH:  # the same refusal a new address gets
+            raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.",
+                               "password")
+        _hasher.hash(password)  # the time a new account's hash takes, then thrown away
+    return existing, False
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

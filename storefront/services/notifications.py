@@ -53,8 +53,13 @@ def money_event(session: Session, entry: LedgerEntry, document: BillingDocument 
     )
 
 
-def send_verification(session: Session, user: User, resend: bool = False) -> None:
-    """Queue the e-mail with the link that confirms the address (a new key when resent)."""
+def send_verification(session: Session, user: User, resend: bool = False, next_path: str | None = None,
+                      signed_up_again: bool = False) -> None:
+    """Queue the e-mail with the link that confirms the address (a new key when resent; at most
+    one an hour when the same address signs up again). The link's first use signs the account
+    in and goes on to `next_path` (a local path, e.g. the checkout the visitor came from)."""
+    from urllib.parse import urlencode
+
     from flask import current_app
 
     from storefront import clock
@@ -63,9 +68,30 @@ def send_verification(session: Session, user: User, resend: bool = False) -> Non
 
     token = verification_token(current_app.config["SECRET_KEY"], user)
     link = f"{current_app.config['PUBLIC_URL']}/verify-email/{token}"
-    key = f"verify:{user.id}:{clock.now().isoformat()}" if resend else f"verify:{user.id}"
+    if next_path:
+        link += "?" + urlencode({"next": next_path})
+    if signed_up_again:
+        key = f"verify:{user.id}:{clock.now():%Y-%m-%dT%H}"
+    elif resend:
+        key = f"verify:{user.id}:{clock.now().isoformat()}"
+    else:
+        key = f"verify:{user.id}"
     with transaction(session):
         account_event(session, user, "verify_email", key=key, link=link)
+
+
+def tell_owner_of_sign_up(session: Session, user: User) -> None:
+    """Someone signed up with the address of an existing account: the page said only "check your
+    e-mail"; the owner reads here what happened and where to sign in (at most one an hour)."""
+    from flask import current_app
+
+    from storefront import clock
+    from storefront.db import transaction
+
+    base = current_app.config["PUBLIC_URL"]
+    with transaction(session):
+        account_event(session, user, "sign_up_existing", key=f"sign-up-existing:{user.id}:{clock.now():%Y-%m-%dT%H}",
+                      sign_in_link=f"{base}/login", reset_link=f"{base}/password/forgot")
 
 
 def account_event(session: Session, user: User, template: str, key: str, **context) -> None:

@@ -23,18 +23,65 @@ def ada(app):
     return "ada@example.com"
 
 
-def test_signing_up_makes_a_customer_and_signs_them_in(client, app):
-    response = client.post("/signup?next=/buy", data={"email": "New@Example.com", "password": PASSWORD,
-                                                      "confirm": PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/buy"
+def sign_up(client, email: str, password: str = PASSWORD, next_path: str = "/buy"):
+    """Sign up; the e-mail goes out once the answer is closed (as a server does)."""
+    answer = client.post(f"/signup?next={next_path}", data={"email": email, "password": password,
+                                                            "confirm": password})
+    answer.close()
+    return answer
+
+
+def plain(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def test_signing_up_e_mails_a_link_that_confirms_signs_in_and_goes_on(client, app):
+    answer = sign_up(client, "New@Example.com")
+    assert answer.status_code == 200 and "Check your e-mail" in text(answer)
+    assert "We've sent a message to new@example.com" in text(answer)
+    assert "Sign out" not in text(client.get("/"))  # not yet: the link in the e-mail signs in
+    (mail,) = sent_messages(app.config["MAIL_DIR"])
+    assert mail["To"] == "new@example.com" and mail["Subject"] == "Please confirm your e-mail address"
+    link = re.search(r"http://\S+(/verify-email/\S+)", plain(mail)).group(1)
+    arrived = client.get(link)
+    assert arrived.status_code == 302 and arrived.headers["Location"] == "/buy"
     assert "Sign out" in text(client.get("/"))
     client.post("/logout")
+    # A second use of the link (the mail archive, someone else's screen) only asks to sign in.
+    again = client.get(link)
+    assert again.status_code == 302 and again.headers["Location"].startswith("/login")
+    assert "Sign out" not in text(client.get("/"))
     assert client.post("/login", data={"email": "new@example.com", "password": PASSWORD}).status_code == 302
 
 
+def test_signing_up_with_a_taken_address_answers_the_same_and_tells_the_owner(client, app, ada):
+    new = sign_up(app.test_client(), "bob@example.com")
+    taken = sign_up(client, "ADA@example.com", password="another long password")
+    assert taken.status_code == new.status_code == 200
+    assert text(taken).replace("ada@example.com", "bob@example.com") == text(new)
+    owner_mail = [m for m in sent_messages(app.config["MAIL_DIR"]) if m["To"] == "ada@example.com"]
+    assert [m["Subject"] for m in owner_mail] == ["Someone tried to sign up with your address"]
+    body = plain(owner_mail[0])
+    assert "we left it exactly as it was" in body and "/password/forgot" in body
+    # Ada's account is untouched: her password still works, the one typed at sign-up does not.
+    assert client.post("/login", data={"email": "ada@example.com", "password": "another long password"}).status_code == 422
+    assert client.post("/login", data={"email": "ada@example.com", "password": PASSWORD}).status_code == 302
+    # Signing up again within the hour sends no second e-mail (nobody floods an owner's inbox).
+    sign_up(app.test_client(), "ada@example.com")
+    assert len([m for m in sent_messages(app.config["MAIL_DIR"]) if m["To"] == "ada@example.com"]) == 1
+
+
+def test_signing_up_again_before_confirming_sends_the_link_again(client, app):
+    sign_up(client, "new@example.com")
+    sign_up(app.test_client(), "new@example.com", next_path="/reserve")
+    links = [re.search(r"/verify-email/\S+", plain(m)).group(0) for m in sent_messages(app.config["MAIL_DIR"])]
+    assert len(links) == 2 and links[1].endswith("next=%2Freserve")
+    assert client.get(links[1]).headers["Location"] == "/reserve"
+
+
 @pytest.mark.parametrize("form, message", [
-    ({"email": "ada@example.com", "password": PASSWORD, "confirm": PASSWORD}, "already exists"),
     ({"email": "bob@example.com", "password": "short", "confirm": "short"}, "at least 10 characters"),
+    ({"email": "ada@example.com", "password": "short", "confirm": "short"}, "at least 10 characters"),
     ({"email": "bob@example.com", "password": PASSWORD, "confirm": PASSWORD + "!"}, "not the same"),
     ({"email": "not-an-address", "password": PASSWORD, "confirm": PASSWORD}, "valid e-mail"),
 ])

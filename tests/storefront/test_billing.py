@@ -305,6 +305,8 @@ def test_a_subscription_renewal_is_a_card_charge_in_the_history_with_invoice_and
 def test_a_new_customer_confirms_the_address_before_the_first_payment(stocked_app):
     client = stocked_app.test_client()
     client.post("/signup", data={"email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD})
+    # Not confirmed yet, the customer may sign in and look around, but not pay.
+    assert client.post("/login", data={"email": "new@example.com", "password": PASSWORD}).status_code == 302
     with stocked_app.app_context():
         user = db.session().scalar(select(User).where(User.email == "new@example.com"))
         assert user is not None and user.email_verified_at is None
@@ -313,7 +315,7 @@ def test_a_new_customer_confirms_the_address_before_the_first_payment(stocked_ap
     assert "payments wait for it" in page(client.get("/billing"))
     (mail,) = deliver(stocked_app)
     text, html = text_and_html(mail)
-    assert mail["Subject"] == "Please confirm your e-mail address" and "before your first payment" in text
+    assert mail["Subject"] == "Please confirm your e-mail address" and "Before your first payment" in text
     link = re.search(r"http://\S+/verify-email/\S+", text).group(0)
     assert client.get(urlsplit(link).path).status_code == 302
     with stocked_app.app_context():

@@ -4,6 +4,7 @@ import re
 from sqlalchemy import func, select
 
 from hardware.models import PhoneNumber
+from storefront.mail import sent_messages
 from storefront import db
 from storefront.models import Rental
 from tests.storefront.helpers import api_for, checkout_token, first_number_id, page
@@ -84,8 +85,13 @@ def test_a_visitor_chooses_signs_up_and_keeps_the_hold(stocked_app):
     visitor = stocked_app.test_client()
     number = first_number_id(visitor, LONG_DE)
     assert "holding" in page(visitor.get(f"/buy?{LONG_DE}&number={number}"))
-    visitor.post("/signup", data={"email": "new@example.com", "password": "correct horse battery",
-                                  "confirm": "correct horse battery"})
+    signed_up = visitor.post("/signup",
+                             data={"email": "new@example.com", "password": "correct horse battery",
+                                   "confirm": "correct horse battery"})
+    signed_up.close()  # the confirmation e-mail goes out; its link signs in, in the same browser
+    link = re.search(r"/verify-email/\S+", sent_messages(stocked_app.config["MAIL_DIR"])[-1]
+                     .get_body(("plain",)).get_content()).group(0)
+    assert visitor.get(link).status_code == 302
     review = visitor.get(f"/buy/review?{LONG_DE}&number={number}")
     assert review.status_code == 200 and "Top up" in page(review)  # the review of that number, to pay
 
