@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document of /gateway/v1 (served at /gateway/v1/openapi.json)."""
+from storefront.api.strict_query import REFUSED_DESCRIPTION, document_422
 from storefront.models.messages import MAX_BODY_CHARS
 
 PROBLEM_JSON = "application/problem+json"
@@ -110,6 +111,10 @@ MESSAGE_ID = [{"name": "message_id", "in": "path", "required": True, "schema": {
 
 def openapi_document(server_url: str) -> dict:
     secured = [{"gateway": []}]
+    return document_422(_document(server_url, secured), _problem(REFUSED_DESCRIPTION))
+
+
+def _document(server_url: str, secured: list) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {

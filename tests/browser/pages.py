@@ -33,17 +33,28 @@ def bundle_totals(page) -> dict[str, str]:
     }
 
 
+def settle(page) -> None:
+    """Wait until no htmx request is under way (htmx marks the element that sent one with
+    `htmx-request` until its answer is swapped in). Each choice in the wizard re-renders it:
+    a click on the old rendering while the new one is coming is lost when the new one lands."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def start_buying(page, live_server: str, country: str, kind: str) -> None:
     """Open the wizard, pick `country` (its code) and the kind ("Long-term", "Short-term")."""
     page.goto(live_server + "/buy")
     page.select_option("#country", country)
+    settle(page)
     page.get_by_label(re.compile(kind)).check()
+    settle(page)
 
 
 def pick_first_number(page) -> None:
-    """Wait for the wizard's numbers and pick the first one."""
+    """Wait for the wizard's numbers (of the choices made so far) and pick the first one."""
+    settle(page)
     page.locator("input[name=number]").first.wait_for()
     page.locator("input[name=number]").first.check()
+    settle(page)
 
 
 def fill_card(page, number: str) -> None:
