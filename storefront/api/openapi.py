@@ -385,6 +385,16 @@ def _operation(operation_id: str, summary: str, responses: dict, **more) -> dict
             "responses": {**responses, **ACCOUNT_ERRORS}, **more}
 
 
+def _paging(what: str) -> list:
+    """`cursor` and `limit` of a list paged by keyset (storefront/services/paging.py)."""
+    return [
+        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+         "description": "`next_cursor` of the previous page; leave it out for the first."},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+         "description": f"{what} per page, default 50."},
+    ]
+
+
 def _id_parameter(name: str) -> list:
     return [{"name": name, "in": "path", "required": True, "schema": ID}]
 
@@ -392,7 +402,9 @@ def _id_parameter(name: str) -> list:
 ACCOUNT_PATHS = {
     "/numbers": {
         "get": _operation("listNumbers", "Your numbers, current first",
-                          {"200": _json("Your numbers.", "#/components/schemas/NumberList")}),
+                          {"200": _json("Your numbers.", "#/components/schemas/NumberList"),
+                           "422": _problem("`limit` or `cursor` is not valid.")},
+                          parameters=_paging("Numbers")),
         "post": _operation(
             "buyNumber", "Buy a number from credits: long-term with tier_months, short-term with months",
             {"201": _json("Bought: the number, and the quote that was charged.", "#/components/schemas/Number"),
@@ -543,7 +555,9 @@ ACCOUNT_PATHS = {
     },
     "/credits": {
         "get": _operation("getCredits", "Your balance and ledger",
-                          {"200": _json("Balance and ledger, newest first.", "#/components/schemas/Credits")}),
+                          {"200": _json("Balance and ledger, newest first.", "#/components/schemas/Credits"),
+                           "422": _problem("`limit` or `cursor` is not valid.")},
+                          parameters=_paging("Ledger lines")),
     },
 }
 

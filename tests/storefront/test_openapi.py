@@ -86,3 +86,18 @@ def test_document_is_served_and_names_every_route(client, app):
 def test_reference_page_lists_the_operations(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "GET" in html and "/quote" in html and "tier_months" in html
+
+
+def test_a_misspelt_or_empty_query_parameter_is_refused_naming_it(stocked_app):
+    api = api_for(stocked_app, "typo@example.com")
+    typo = api.get("/numbers?limt=5")
+    assert typo.status_code == 422 and typo.mimetype == "application/problem+json"
+    assert typo.get_json()["errors"] == [
+        {"field": "limt", "message": "'limt' is not a parameter of this operation; it takes cursor, limit."}]
+    empty = api.get("/billing?to=")
+    assert empty.status_code == 422 and empty.get_json()["errors"][0]["field"] == "to"
+    assert api.get("/numbers?limit=5").status_code == 200
+    # The document says so on every operation.
+    document = stocked_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert all("422" in operation["responses"] for item in document["paths"].values()
+               for operation in item.values())
