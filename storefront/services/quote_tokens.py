@@ -79,6 +79,8 @@ def issue_token(secret_key: str, request: QuoteRequest, quote: Quote, number_id:
 
 def read_token(secret_key: str, token: str) -> Checkout:
     serializer = URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT)
+    if not isinstance(token, str) or not token:  # a form posted without its checkout token
+        raise QuoteExpired("This checkout link is not valid. Please choose your number again.")
     try:
         payload = serializer.loads(token, max_age=TOKEN_MAX_AGE_SECONDS)
     except SignatureExpired as error:
