@@ -102,6 +102,7 @@ PAGES = [
     Visit("customer", "/payments/top-up"),
     Visit("customer", "/payments/{payment}"),
     Visit("customer", "/account/tokens"),
+    Visit("customer", "/offers/{offer}"),
     Visit("marketing", "/staff/copy"),
     Visit("marketing", "/staff/copy/{copy_slug}", then=edit_copy),
     Visit("admin", "/staff/catalog", then=edit_catalog),
@@ -111,6 +112,7 @@ PAGES = [
     Visit("operations", "/staff/operations"),
     Visit("support", "/staff/support"),
     Visit("support", "/staff/support?email=" + DEMO_CUSTOMER),
+    Visit("support", "/staff/support/tickets/{ticket}"),
 ]
 
 ACCOUNTS = {"customer": DEMO_CUSTOMER, **DEMO_STAFF}
@@ -147,20 +149,28 @@ def _demo_ids(app) -> dict:
     from storefront import db
     from storefront.models import Rental
     from storefront.models.copy import LANDING
-    from storefront.services import copy, payments
+    from storefront.services import copy, offers, payments, support
     from storefront.services.accounts import active_user_by_email
 
-    with app.app_context():
+    # A request context: the offer's e-mail carries a link to the site.
+    with app.test_request_context():
         session = db.session()
         customer = active_user_by_email(session, DEMO_CUSTOMER)
-        rentals = {rental.pricing_model: rental.id
-                   for rental in session.scalars(select(Rental).where(Rental.user_id == customer.id))}
+        by_model = {rental.pricing_model: rental
+                    for rental in session.scalars(select(Rental).where(Rental.user_id == customer.id))}
         payment = payments.start_top_up(session, customer, Money.eur("25.00"), None)
         copy.ensure_blocks(session)
-        free_de = session.scalar(select(Number.id).where(Number.country_code == "DE", Number.state == "available",
-                                                         Number.kind == "long").limit(1))
-        return {"legacy": rentals["legacy"], "bundle": rentals["bundle"], "payment": payment.id,
-                "free_de": free_de, "copy_slug": copy.blocks_of(session, LANDING)[0].slug}
+        free_de = session.scalars(select(Number.id).where(Number.country_code == "DE", Number.state == "available",
+                                                          Number.kind == "long").order_by(Number.id).limit(2)).all()
+        # Support offers a similar number, and a question waits with one answer.
+        staff = active_user_by_email(session, DEMO_STAFF["support"])
+        offer = offers.offer_similar(session, staff, by_model["legacy"], free_de[1])
+        ticket = support.open_ticket(session, customer, None, "numbers", "Where is my code?",
+                                     "I rented a number yesterday and no code arrived. What can I do?")
+        support.reply(session, ticket, staff, "Codes from some banks take a few minutes; it is there now.")
+        return {"legacy": by_model["legacy"].id, "bundle": by_model["bundle"].id, "payment": payment.id,
+                "free_de": free_de[0], "copy_slug": copy.blocks_of(session, LANDING)[0].slug,
+                "offer": offer.id, "ticket": ticket.id}
 
 
 @pytest.fixture(autouse=True)
