@@ -74,8 +74,11 @@ def current_balance(session: Session, user_id: int) -> Money:
 
 def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_key: str,
          description: str, reference: str | None = None, lines: list[tuple[str, Money]] | None = None,
-         notify: bool = True) -> LedgerEntry:
+         notify: bool = True, standing_order: bool = False) -> LedgerEntry:
     """Append one entry (negative `amount` = money out); a known key returns the first entry.
+
+    Money out needs a confirmed e-mail address, except for a `standing_order`: a renewal the
+    customer set up when they bought (and so had confirmed it), which the jobs carry out.
 
     With the entry come, in the same transaction, its running balance, its document
     (invoice, receipt or credit note; `lines` are what the quote charged) and, unless
@@ -93,7 +96,7 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
     available = balance(session, user_id)
     if amount.amount < 0:
         user = session.get(User, user_id)
-        if user is not None:
+        if user is not None and not standing_order:
             require_verified(user)
         if available + amount < Money.zero("EUR"):
             raise InsufficientCredits(available, -amount)

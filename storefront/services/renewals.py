@@ -72,7 +72,8 @@ def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None
                     with session.begin_nested():
                         credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
                                      f"{rental.number.e164}: renewed for {months} months",
-                                     reference=rental.number.e164, lines=quote_lines(quote, rental.number.e164))
+                                     reference=rental.number.e164, lines=quote_lines(quote, rental.number.e164),
+                                     standing_order=True)
                         rental.paid_through = add_months(rental.paid_through, months)
                     renewed += 1
                 except InsufficientCredits as error:
@@ -113,7 +114,7 @@ def _renew_with_top_up(session: Session, rental_id: int, now: datetime) -> bool:
         with transaction(session):
             credits.book(session, rental.user_id, -quote.total, PURCHASE, f"renewal:{rental.id}:{period}",
                          f"{rental.number.e164}: renewed for {months} months", reference=rental.number.e164,
-                         lines=quote_lines(quote, rental.number.e164))
+                         lines=quote_lines(quote, rental.number.e164), standing_order=True)
             rental.paid_through = add_months(rental.paid_through, months)
         return True
     except InsufficientCredits as error:

@@ -8,7 +8,7 @@ from pricing import long_term_extend
 from storefront import clock, db
 from storefront.jobs import run_jobs
 from storefront.mail import sent_messages
-from storefront.models import Rental
+from storefront.models import Rental, User
 from storefront.services.catalog import current_catalog
 from tests.storefront.rental_factory import rent
 from tests.storefront.helpers import credits_of
@@ -42,6 +42,19 @@ def test_a_due_bundle_renews_its_tier_from_credits_with_loyalty_once(customers, 
     second = jobs(stocked_app)
     assert not any(second.values()), second
     assert credits_of(stocked_app, "ada@example.com") == f"{100 - price.amount:.2f}"
+
+
+def test_a_renewal_is_a_standing_order_even_for_an_address_not_confirmed_again(customers, stocked_app):
+    # An account whose confirmation is missing (made before confirmation existed, or by an
+    # import): its renewals were agreed at purchase; the job renews instead of stopping.
+    customers.signed_in(credits="100.00")
+    due = rent(stocked_app, "ada@example.com", "DE", tier_months=3, paid_through=NOW - timedelta(hours=1))
+    with stocked_app.app_context():
+        session = db.session()
+        with db.transaction(session):
+            session.scalar(select(User).where(User.email == "ada@example.com")).email_verified_at = None
+    assert jobs(stocked_app)["numbers renewed"] == 1
+    assert rental(stocked_app, due.id).paid_through > NOW + timedelta(days=80)
 
 
 def test_a_legacy_number_renews_at_its_stored_price_and_stays_legacy(customers, stocked_app):
