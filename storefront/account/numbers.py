@@ -127,7 +127,7 @@ def extend(rental_id: int):
                   legacy=rentals.legacy_quote(rental), message=message, terms=terms,
                   held=rentals.held_months(rental, clock.now()),
                   loyalty=rentals.loyalty_for(session, rental),
-                  balance=credits.balance(session, current_user.id),
+                  balance=credits.current_balance(session, current_user.id),
                   form=PaymentForm(formdata=None, key=secrets.token_urlsafe(12)))
 
 
@@ -207,4 +207,4 @@ def reclaim(rental_id: int):
     lengths = TIERS if rental.kind == "long" else RECLAIM_MONTHS
     offers = [(length, rentals.reinstate_quote(session, rental, length)) for length in lengths] if waiting else []
     return render("account/reclaim.html", status=status, rental=rental, offers=offers, message=message,
-                  balance=credits.balance(session, current_user.id), form=ReclaimForm(formdata=None))
+                  balance=credits.current_balance(session, current_user.id), form=ReclaimForm(formdata=None))

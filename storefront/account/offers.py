@@ -54,4 +54,4 @@ def offer(offer_id: int):
                   reinstating=found.reason == REINSTATE,
                   monthly=catalog.country(number.country_code).short_term_monthly,
                   country=catalog.country(number.country_code),
-                  balance=credits.balance(session, current_user.id), form=OfferCheckoutForm(formdata=None, token=token))
+                  balance=credits.current_balance(session, current_user.id), form=OfferCheckoutForm(formdata=None, token=token))

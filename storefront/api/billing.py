@@ -22,7 +22,7 @@ def billing_history():
     history = billing.parse_filter(request.args.getlist("kind"), request.args.get("from"), request.args.get("to"))
     result = billing.page(session, g.api_user.id, history, billing.parse_cursor(request.args.get("cursor")), _limit())
     return jsonify({
-        "balance": credits.balance(session, g.api_user.id).as_string(),
+        "balance": credits.current_balance(session, g.api_user.id).as_string(),
         "entries": [billing.entry_json(entry, result.documents.get(entry.id)) for entry in result.entries],
         "next_cursor": result.next_cursor,
     })

@@ -23,7 +23,7 @@ def credits_balance():
     session = db.session()
     page = credits.ledger(session, g.api_user.id, request.args.get("cursor"), page_size(request.args.get("limit")))
     return jsonify({
-        "balance": credits.balance(session, g.api_user.id).as_string(),
+        "balance": credits.current_balance(session, g.api_user.id).as_string(),
         "ledger": [entry_json(entry) for entry in page.items],
         "next_cursor": page.next_cursor,
         "as_of": clock.now().isoformat(),

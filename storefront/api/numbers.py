@@ -129,7 +129,7 @@ def buy_number():
     answer = rental_json(rental)
     answer["charged"] = quote_json(quote)
     answer["terms"] = rental_terms(session, rental).as_json()
-    answer["terms"]["balance_after"] = credits.balance(session, g.api_user.id).as_string()
+    answer["terms"]["balance_after"] = credits.current_balance(session, g.api_user.id).as_string()
     response = jsonify(answer)
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_number", rental_id=rental.id)

@@ -14,16 +14,23 @@ UNKNOWN = "is not a parameter of this operation"
 REFUSED_DESCRIPTION = "A field is missing or invalid (or a query parameter is unknown); `errors` names each."
 
 
-def query_parameters(document: dict) -> dict[tuple[str, str], frozenset[str]]:
-    """(OpenAPI path, METHOD) -> the names of the query parameters it documents."""
+def _may_be_empty(schema: dict) -> bool:
+    """A plain string with no rule an empty one would break (`cursor`: empty asks for page one)."""
+    rules = ("format", "pattern", "enum", "const")
+    return schema.get("type") == "string" and not schema.get("minLength") and not any(r in schema for r in rules)
+
+
+def query_parameters(document: dict) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+    """(OpenAPI path, METHOD) -> (the query parameters it documents, those that may be empty)."""
     found = {}
     for path, item in document["paths"].items():
         shared = item.get("parameters", [])
         for method, operation in item.items():
             if method == "parameters":
                 continue
-            listed = shared + operation.get("parameters", [])
-            found[(path, method.upper())] = frozenset(p["name"] for p in listed if p.get("in") == "query")
+            listed = [p for p in shared + operation.get("parameters", []) if p.get("in") == "query"]
+            found[(path, method.upper())] = (frozenset(p["name"] for p in listed),
+                                             frozenset(p["name"] for p in listed if _may_be_empty(p["schema"])))
     return found
 
 
@@ -52,16 +59,17 @@ def refuse_unknown_query(bp: Blueprint, prefix: str, document) -> None:
             allowed = query_parameters(document("http://localhost"))
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", request.url_rule.rule).removeprefix(prefix)
         method = "GET" if request.method == "HEAD" else request.method
-        known = allowed.get((path, method))
-        if known is None:  # not an operation of the document (the document itself, the docs page)
+        if (path, method) not in allowed:  # not an operation of the document (the document itself, the docs page)
             return None
+        known, may_be_empty = allowed[(path, method)]
         unknown = sorted(set(request.args) - known)
         takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
         errors = [FieldError(name, f"'{name}' {UNKNOWN}; {takes}.") for name in unknown]
         # `?since=` says nothing: a value, or leave the parameter out (a web form's blank
-        # fields are the pages' business, not the API's).
+        # fields are the pages' business, not the API's); a plain string such as `cursor` may be empty.
         errors += [FieldError(name, f"'{name}' is empty: give a value or leave it out.")
-                   for name in sorted(known & {name for name, value in request.args.items(multi=True) if value == ""})]
+                   for name in sorted((known - may_be_empty)
+                                      & {name for name, value in request.args.items(multi=True) if value == ""})]
         if errors:
             raise InvalidRequest(errors)
         return None

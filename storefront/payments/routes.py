@@ -36,7 +36,7 @@ def top_up():
             form.amount.errors.append(error.message)
             status = 422
     return render("payments/top_up.html", form=form, status=status,
-                  balance=credits.balance(db.session(), current_user.id),
+                  balance=credits.current_balance(db.session(), current_user.id),
                   minimum=payments.MIN_TOP_UP, maximum=payments.MAX_TOP_UP)
 
 
@@ -59,7 +59,7 @@ def card_payment(payment_id: int):
         rental=db.session().get(Rental, payment.rental_id) if payment.rental_id else None,
         form=CardForm(),
         client_secret=request.args.get("authenticate"),
-        balance=credits.balance(db.session(), current_user.id),
+        balance=credits.current_balance(db.session(), current_user.id),
         stripe_js_url=current_app.config["STRIPE_JS_URL"],
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
     )

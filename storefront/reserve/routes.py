@@ -59,7 +59,7 @@ def reserve():
     return render("reserve/reserve.html", block="hold" if country else None, status=status,
                   countries=out_of_stock, country=country, tier=tier, holds=holds, message=message,
                   in_stock=bool(country and stock.get(country.code)),
-                  balance=credits.balance(session, current_user.id), reservations=mine,
+                  balance=credits.current_balance(session, current_user.id), reservations=mine,
                   positions={r.id: reservations.queue_position(session, r) for r in mine},
                   form=ReserveForm(formdata=None, key=secrets.token_urlsafe(12)))
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pycountry
 from flask import current_app, has_app_context
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
 from pricing import Catalog, CatalogError, FieldError, catalog_to_dict, parse_catalog
@@ -148,8 +148,26 @@ def has_catalog(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(CatalogRevision)) > 0
 
 
+_REVISION = "catalog_revision"
+
+
 def current_revision(session: Session) -> int | None:
-    return session.scalar(select(func.max(CatalogRevision.id)))
+    """The newest catalog revision, read once per transaction: a buy asks several times (quote,
+    charge, terms, answer) and is priced by one catalog. A revision added in this session
+    forgets the reading (`_forget_revision`)."""
+    transaction = session.get_transaction()
+    known = session.info.get(_REVISION)
+    if transaction is not None and known is not None and known[0] is transaction:
+        return known[1]
+    revision = session.scalar(select(func.max(CatalogRevision.id)))
+    session.info[_REVISION] = (session.get_transaction(), revision)
+    return revision
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_revision(session: Session, _context) -> None:
+    if any(isinstance(added, CatalogRevision) for added in session.new):
+        session.info.pop(_REVISION, None)
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,10 @@ def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
 
 
 def current_balance(session: Session, user_id: int) -> Money:
-    """The balance as the newest entry recorded it (one index lookup, for pages; the sum if
-    the entry predates running balances). Bookings check with `balance`, under the lock."""
+    """The balance as the newest entry recorded it: one index lookup, whatever the length of
+    the history (the sum if that entry predates running balances). Every entry is booked
+    under the account's lock from the one before it, so the newest entry's is the balance;
+    `balance` (the sum of every entry) is the slow reading that reconciles it."""
     last = session.execute(select(LedgerEntry.balance_after).where(LedgerEntry.user_id == user_id)
                            .order_by(LedgerEntry.id.desc()).limit(1)).first()
     if last is None:
@@ -93,7 +95,7 @@ def book(session: Session, user_id: int, amount: Money, kind: str, idempotency_k
     earlier = entry_with_key(session, idempotency_key)
     if earlier is not None:
         return earlier
-    available = balance(session, user_id)
+    available = current_balance(session, user_id)  # under the lock just taken: the newest entry is final
     if amount.amount < 0:
         user = session.get(User, user_id)
         if user is not None and not standing_order:

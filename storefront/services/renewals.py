@@ -105,7 +105,7 @@ def _renew_with_top_up(session: Session, rental_id: int, now: datetime) -> bool:
         return False  # another runner dealt with it meanwhile
     quote = renewal_quote(session, rental, now)
     period = rental.paid_through.date().isoformat()
-    missing = quote.total - credits.balance(session, rental.user_id)
+    missing = quote.total - credits.current_balance(session, rental.user_id)
     if missing.amount > 0:
         auto_top_up.top_up_for_renewal(session, rental.user, missing, f"auto-top-up:{rental.id}:{period}",
                                        f"{rental.number.e164} renewal")

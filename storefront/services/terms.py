@@ -125,7 +125,7 @@ def purchase_terms(session: Session, user: User | None, quote: Quote, now: datet
         return PurchaseTerms(quote, quote.total, starts, paid_until, monthly=monthly)
     paid_until = paid_until or add_months(starts, quote.tier_months or quote.months)
     if balance is None and user is not None and with_balance:
-        balance = credits.balance(session, user.id)
+        balance = credits.current_balance(session, user.id)
     terms = dict(balance=balance, balance_after=balance - quote.total if balance is not None else None)
     if quote.kind == "long":
         catalog = current_catalog(session)

@@ -58,7 +58,7 @@ def _review(state, message: str | None = None, status: int = 200, auto_renew: bo
         state=state,
         quote=state.quote,
         form=CheckoutForm(formdata=None, token=token, auto_renew=auto_renew),
-        balance=credits.balance(session, current_user.id),
+        balance=credits.current_balance(session, current_user.id),
         terms=purchase_terms(session, current_user, state.quote, auto_renew=auto_renew),
         message=message,
     )

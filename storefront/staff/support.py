@@ -84,7 +84,7 @@ def support():
                   subscriptions_back=subscriptions_back, history=history, kind_names=KIND_NAMES, similar_to=similar_to,
                   similar=number_offers.similar_for(session, similar_to) if similar_to else [],
                   sent_offers=number_offers.open_offers(session, customer) if customer else [],
-                  balance=credits.balance(session, customer.id) if customer else None,
+                  balance=credits.current_balance(session, customer.id) if customer else None,
                   model_names=rentals.PRICING_MODEL_NAMES, is_current=rentals.is_current, form=ReinstateForm(), offer_form=OfferForm(),
                   ticket_status=status, questions=questions, before=request.args.get("before"))
 
@@ -147,7 +147,7 @@ def reinstate(rental_id: int):
         quote = rentals.reinstate_quote(session, rental, form.length.data) if rental.kind != "long" or \
             form.length.data in TIERS else None
         return render("staff/reinstate_confirm.html", rental=rental, form=form, quote=quote,
-                      balance=credits.balance(session, rental.user_id),
+                      balance=credits.current_balance(session, rental.user_id),
                       message="Please give a reason: it is sent to the customer." if request.form.get("confirmed") else None,
                       status=422 if request.form.get("confirmed") else 200)
     try:
