@@ -670,7 +670,7 @@ def main(argv=None) -> int:
             tables.append(page_table)
         print("\n\n".join(tables))
         print(f"Overall: {verdict(passed)}")
-        return 0
+        return 0 if passed else 1  # a missed target fails the run
     finally:
         if server is not None:
             stop_server(server)
