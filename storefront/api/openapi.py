@@ -4,7 +4,7 @@ Kept beside the routes it describes; `tests/storefront/test_openapi.py` runs sch
 against the live app so the two cannot drift apart.
 """
 from pricing import TIERS
-from storefront.api.strict_query import REFUSED_DESCRIPTION, document_422
+from storefront.strict_query import REFUSED_DESCRIPTION, document_422
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["16.00"]}
 COUNTRY_CODE = {"type": "string", "minLength": 1, "maxLength": 2, "examples": ["DE"]}

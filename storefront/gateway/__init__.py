@@ -5,7 +5,7 @@ from flask import Blueprint
 bp = Blueprint("gateway", __name__)
 
 from storefront.gateway import routes  # noqa: E402,F401
-from storefront.api.strict_query import refuse_unknown_query  # noqa: E402
+from storefront.strict_query import refuse_unknown_query  # noqa: E402
 from storefront.gateway.openapi import openapi_document  # noqa: E402
 
 refuse_unknown_query(bp, "/gateway/v1", openapi_document)

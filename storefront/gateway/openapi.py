@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of /gateway/v1 (served at /gateway/v1/openapi.json)."""
-from storefront.api.strict_query import REFUSED_DESCRIPTION, document_422
+from storefront.strict_query import REFUSED_DESCRIPTION, document_422
 from storefront.models.messages import MAX_BODY_CHARS
 
 PROBLEM_JSON = "application/problem+json"
