@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask import current_app
 from fpdf import FPDF
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,21 +33,20 @@ def quote_lines(quote, number: str) -> list[tuple[str, Money]]:
 
 
 def _next_number(session: Session, year: int) -> int:
-    """The next number of `year`, taken under the counter row's lock (see the module's doc)."""
-    query = (select(DocumentCounter).where(DocumentCounter.year == year).with_for_update()
-             .execution_options(populate_existing=True))
-    counter = session.scalar(query)
-    if counter is None:
+    """The next number of `year`, taken under the counter row's lock (see the module's doc):
+    one UPDATE ... RETURNING, which locks the row until the transaction ends."""
+    take = (update(DocumentCounter).where(DocumentCounter.year == year)
+            .values(last_number=DocumentCounter.last_number + 1).returning(DocumentCounter.last_number))
+    taken = session.execute(take).scalar()
+    if taken is None:
         try:
             # The year's first document: two payments may create the row at once; one wins.
             with session.begin_nested():
                 session.add(DocumentCounter(year=year, last_number=0))
         except IntegrityError:
             pass
-        counter = session.scalar(query)
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+        taken = session.execute(take).scalar()
+    return taken
 
 
 def seller() -> dict:

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_app_context
 from jinja2 import TemplateNotFound
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hardware import lifecycle
@@ -81,17 +82,13 @@ def queue_partner_event(session: Session, partner_id: int, event_type: str, data
 
 def _queue(session: Session, message: OutboxMessage) -> None:
     # The caller's own pending changes are flushed first, so an error of theirs surfaces as
-    # theirs and the IntegrityError below can only be a duplicate key.
+    # theirs. One statement: a key already queued (by this transaction, an earlier one or a
+    # concurrent one) inserts nothing, and the caller's transaction stays usable.
     session.flush()
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == message.key)) is not None:
-        return
-    try:
-        # A concurrent transaction may queue the same key between the check and the
-        # insert; the savepoint keeps the caller's transaction usable if it does.
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        return
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {column.key: getattr(message, column.key) for column in OutboxMessage.__table__.columns
+              if getattr(message, column.key) is not None}
+    session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def signature(secret: str, body: bytes) -> str:
