@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python -m benchmarks.pricing_bench $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.http_bench $(HTTP_BENCH_ARGS)
 	$(BIN)/python -m benchmarks.scale_bench $(SCALE_BENCH_ARGS)
+	$(BIN)/python -m benchmarks.renewal_bench
 
 # On demand only: Lighthouse (npm, benchmarks/package.json, installed only here) with
 # Debian's Chromium against the storefront under gunicorn; landing, FAQ and first buy step; a table of scores.

@@ -2,7 +2,7 @@
 every minute, so the whole batch must be renewed, invoiced and its e-mails queued in under
 60 s, each number exactly once. Prints the figures; exits 1 when the target is missed.
 
-    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
+    SCALE_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
         python -m benchmarks.renewal_bench [--renewals 10000] [--runners 2]
 
 The database is emptied first (never point it at data you keep). The customers are
@@ -91,11 +91,10 @@ def main(argv=None) -> int:
     parser.add_argument("--renewals", type=int, default=10_000)
     parser.add_argument("--runners", type=int, default=2)
     args = parser.parse_args(argv)
-    url = os.environ.get("BENCH_DATABASE_URL")
+    url = os.environ.get("SCALE_DATABASE_URL")  # the scale table's database: both empty it
     if not url or not url.startswith("postgresql"):
-        print("BENCH_DATABASE_URL must name a PostgreSQL database this benchmark may empty, e.g. "
-              "postgresql+psycopg://postgres@127.0.0.1:5432/bench", file=sys.stderr)
-        return 2
+        print("renewal bench skipped: set SCALE_DATABASE_URL to a PostgreSQL database it may empty")
+        return 0
     print(f"preparing {args.renewals:,} due renewals", file=sys.stderr, flush=True)
     prepare(url, args.renewals)
     with tempfile.TemporaryDirectory(prefix="renewal-bench-") as folder:
