@@ -1,6 +1,7 @@
 """How the storefront writes dates, times and phone numbers: one way each, everywhere
 (templates use them as the Jinja filters `when` and `phone`, Python messages call them)."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import geocoder
@@ -20,17 +21,11 @@ def when(value: date | datetime | None, time: bool = False) -> str:
     return text
 
 
-def _parsed(e164: str):
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_possible_number(number) else None
-
-
+@lru_cache(maxsize=8192)
 def phone(e164: str | None) -> str:
     """`+4915123456789` → `+49 1512 3456789` (international format); anything that is not a
-    phone number comes back as it was."""
+    phone number comes back as it was. Kept per process: a page of 50 numbers writes each
+    several times, and parsing is most of a list page's work."""
     if not e164:
         return ""
     number = _parsed(e164)
@@ -39,6 +34,15 @@ def phone(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def _parsed(e164: str):
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+@lru_cache(maxsize=8192)
 def phone_country(e164: str | None) -> str:
     """The country a number belongs to, in English (`Germany`), or "" when unknown."""
     number = _parsed(e164) if e164 else None
