@@ -48,9 +48,16 @@ def test_the_lighthouse_table_reads_scores_and_judges_the_targets():
         }
 
     good = lighthouse.summarize(report(1, 50 * 1024))
-    text, ok = lighthouse.table([("landing", "/", good), ("FAQ", "/faq", good)])
+    text, ok = lighthouse.table([("landing", "/", good, False), ("FAQ", "/faq", good, False)])
     assert ok and "50.0 KB (≤ 100 KB: PASS)" in text and "| 100 |" in text
     low = lighthouse.summarize(report(0.8, 150 * 1024))
     assert low["failing"] == ["meta-description (0.8)"]
-    text, ok = lighthouse.table([("landing", "/", low)])
+    text, ok = lighthouse.table([("landing", "/", low, False)])
     assert not ok and "80 FAIL" in text and "(≤ 100 KB: FAIL)" in text
+    # A signed-in page is noindex on purpose: its SEO score is shown, not judged; the rest is.
+    private_seo = lighthouse.summarize(report(1, 50 * 1024))
+    private_seo["scores"]["seo"] = 63
+    text, ok = lighthouse.table([("my numbers", "/numbers", private_seo, True)])
+    assert ok and "63 (noindex)" in text
+    text, ok = lighthouse.table([("my numbers", "/numbers", low, True)])
+    assert not ok and "80 FAIL" in text

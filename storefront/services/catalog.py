@@ -94,7 +94,7 @@ def import_catalog(
     with transaction(session):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_SAVE_LOCK})
-        if based_on is not None and current_revision(session) != based_on:
+        if based_on is not None and current_revision(session, fresh=True) != based_on:
             raise CatalogChangedMeanwhile()
         for table in (BundleFactorRow, VolumeDiscountRow, LoyaltyRow, ReturnFeeRow):
             session.execute(delete(table))
@@ -151,13 +151,14 @@ def has_catalog(session: Session) -> bool:
 _REVISION = "catalog_revision"
 
 
-def current_revision(session: Session) -> int | None:
+def current_revision(session: Session, fresh: bool = False) -> int | None:
     """The newest catalog revision, read once per transaction: a buy asks several times (quote,
     charge, terms, answer) and is priced by one catalog. A revision added in this session
-    forgets the reading (`_forget_revision`)."""
+    forgets the reading (`_forget_revision`); `fresh` reads it again (a save that has just
+    taken the save lock must see a revision another admin committed meanwhile)."""
     transaction = session.get_transaction()
     known = session.info.get(_REVISION)
-    if transaction is not None and known is not None and known[0] is transaction:
+    if not fresh and transaction is not None and known is not None and known[0] is transaction:
         return known[1]
     revision = session.scalar(select(func.max(CatalogRevision.id)))
     session.info[_REVISION] = (session.get_transaction(), revision)

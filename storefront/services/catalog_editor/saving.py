@@ -32,7 +32,7 @@ def save_draft(session: Session, draft: Draft, admin_id: int) -> Catalog:
 
 
 def _changed_meanwhile(session: Session, draft: Draft):
-    latest = current_revision(session)
+    latest = current_revision(session, fresh=True)
     revision = session.get(CatalogRevision, latest)
     who = revision.changed_by.email if revision.changed_by else revision.source
     draft.base_revision = latest
