@@ -7,7 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from hardware.models import PhoneNumber
 from storefront import db
@@ -15,6 +20,17 @@ from storefront.services import gateways
 
 from tests.storefront.rental_factory import rent
 from tests.storefront.helpers import api_for
+
+
+def _headers_invalid(case) -> bool:
+    data = getattr(getattr(case.meta, "phase", None), "data", None)
+    if data is None or not case.meta.generation.mode.is_negative:
+        return False
+    # The credential is among the mutated headers more often than not: once it is replaced
+    # the request may be valid (or its other mutation lost in serialising, as an unknown
+    # query key can be), so it is not held to "must be refused".
+    return data.parameter_location == ParameterLocation.HEADER or any(
+        mutation.parameter_location == ParameterLocation.HEADER for mutation in data.mutations)
 
 
 def check_every_operation(app, document: str, headers: dict, mode: GenerationMode, examples: int) -> None:
@@ -38,9 +54,14 @@ def check_every_operation(app, document: str, headers: dict, mode: GenerationMod
         def answers_as_documented(case):
             # Schemathesis asks for compressed answers, but its WSGI transport hands the
             # bytes over without decoding them (an HTTP client decodes them): ask for none.
+            # An invalid request with a fault in its headers may not be one by the time it is
+            # sent: the credential is always replaced by a valid one, and a header the
+            # operation does not name is ignored, as HTTP servers do (it is still held to the
+            # documented statuses and schemas, and to no 5xx).
+            skipped = excluded + ([negative_data_rejection] if _headers_invalid(case) else [])
             case.call_and_validate(headers={**headers, "Accept-Encoding": "identity"},
                                    additional_checks=[status_code_conformance, response_schema_conformance],
-                                   excluded_checks=excluded)
+                                   excluded_checks=skipped)
 
         try:
             answers_as_documented()
