@@ -1,6 +1,4 @@
 from flask_wtf import FlaskForm
-
-from storefront.forms import CodeForm  # noqa: F401  (the sign-in code page's form)
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo
 

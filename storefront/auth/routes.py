@@ -9,7 +9,8 @@ from storefront import db
 from storefront.db import transaction
 from storefront.services import outbox, two_factor
 from storefront.auth import bp
-from storefront.auth.forms import CodeForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from storefront.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from storefront.forms import CodeForm
 from storefront.auth.login_manager import load_user
 from storefront.limits import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, limiter, submitted_email
 from storefront.redirects import local_path
@@ -21,10 +22,10 @@ from storefront.services.accounts import (
     AccountError,
     active_user_by_email,
     authenticate,
-    sign_up,
     end_every_session,
     password_reset_token,
     set_password,
+    sign_up,
     user_for_reset_token,
     verify_email,
 )

@@ -81,6 +81,11 @@ def verify_email(session: Session, secret_key: str, token: str, max_age: int) ->
     return user, newly
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password")
+
+
 def create_user(session: Session, email: str, password: str, roles=("customer",), verified: bool = True) -> User:
     """Create an account in one transaction; refuses a taken e-mail or a short password.
 
@@ -90,10 +95,7 @@ def create_user(session: Session, email: str, password: str, roles=("customer",)
     email = normalize_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError("Please enter a valid e-mail address.", "email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
-        )
+    _check_password(password)
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise AccountError(f"Unknown role {', '.join(sorted(unknown))}; roles are {', '.join(ROLES)}.", "role")
@@ -122,9 +124,7 @@ def sign_up(session: Session, email: str, password: str) -> tuple[User, bool]:
                 raise
             existing = user_by_email(session, email)  # signed up a moment ago, in parallel
     else:
-        if len(password) < MIN_PASSWORD_LENGTH:  # the same refusal a new address gets
-            raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.",
-                               "password")
+        _check_password(password)  # the same refusal a new address gets
         _hasher.hash(password)  # the time a new account's hash takes, then thrown away
     return existing, False
 
@@ -170,8 +170,7 @@ def user_for_reset_token(session: Session, secret_key: str, token: str, max_age:
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    _check_password(password)
     with transaction(session):
         user.password_hash = _hasher.hash(password)
         # Every session signed in with the old password ends (the caller signs this one in again).

@@ -58,18 +58,15 @@ def send_verification(session: Session, user: User, resend: bool = False, next_p
     """Queue the e-mail with the link that confirms the address (a new key when resent; at most
     one an hour when the same address signs up again). The link's first use signs the account
     in and goes on to `next_path` (a local path, e.g. the checkout the visitor came from)."""
-    from urllib.parse import urlencode
-
     from flask import current_app
 
     from storefront import clock
     from storefront.db import transaction
     from storefront.services.accounts import verification_token
+    from storefront.urls import external_url
 
     token = verification_token(current_app.config["SECRET_KEY"], user)
-    link = f"{current_app.config['PUBLIC_URL']}/verify-email/{token}"
-    if next_path:
-        link += "?" + urlencode({"next": next_path})
+    link = external_url("auth.verify_email_link", token=token, next=next_path or None)
     if signed_up_again:
         key = f"verify:{user.id}:{clock.now():%Y-%m-%dT%H}"
     elif resend:
@@ -83,15 +80,13 @@ def send_verification(session: Session, user: User, resend: bool = False, next_p
 def tell_owner_of_sign_up(session: Session, user: User) -> None:
     """Someone signed up with the address of an existing account: the page said only "check your
     e-mail"; the owner reads here what happened and where to sign in (at most one an hour)."""
-    from flask import current_app
-
     from storefront import clock
     from storefront.db import transaction
+    from storefront.urls import external_url
 
-    base = current_app.config["PUBLIC_URL"]
     with transaction(session):
         account_event(session, user, "sign_up_existing", key=f"sign-up-existing:{user.id}:{clock.now():%Y-%m-%dT%H}",
-                      sign_in_link=f"{base}/login", reset_link=f"{base}/password/forgot")
+                      sign_in_link=external_url("auth.login"), reset_link=external_url("auth.forgot_password"))
 
 
 def account_event(session: Session, user: User, template: str, key: str, **context) -> None:
