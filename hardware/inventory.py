@@ -213,14 +213,22 @@ def record_message(session: Session, e164: str, direction: str) -> PhoneNumber:
 
 def count_message(session: Session, number: PhoneNumber, direction: str) -> PhoneNumber:
     """`record_message` for a number already loaded."""
-    # Counted in SQL (col = col + 1): concurrent reports on one number lose no count.
+    return count_messages(session, number, direction, 1)
+
+
+def count_messages(session: Session, number: PhoneNumber, direction: str, count: int) -> PhoneNumber:
+    """Count `count` messages sent or received on a loaded number: one UPDATE of its
+    counter and one event per message (the events are inserted together at the flush)."""
+    if count < 1:
+        raise InvalidInventory("Count at least one message.")
+    # Counted in SQL (col = col + n): concurrent reports on one number lose no count.
     if direction == "sent":
-        number.messages_sent = PhoneNumber.messages_sent + 1
+        number.messages_sent = PhoneNumber.messages_sent + count
     elif direction == "received":
-        number.messages_received = PhoneNumber.messages_received + 1
+        number.messages_received = PhoneNumber.messages_received + count
     else:
         raise InvalidInventory(f"A message is 'sent' or 'received', not '{direction}'.")
-    session.add(InventoryEvent(kind=f"message_{direction}", number_id=number.id))
+    session.add_all([InventoryEvent(kind=f"message_{direction}", number_id=number.id) for _ in range(count)])
     session.flush()
     return number
 

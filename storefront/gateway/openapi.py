@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of /gateway/v1 (served at /gateway/v1/openapi.json)."""
 from storefront.strict_query import REFUSED_DESCRIPTION, document_422
 from storefront.models.messages import MAX_BODY_CHARS
+from storefront.services.messages import MAX_BATCH
 
 PROBLEM_JSON = "application/problem+json"
 TIME = {"type": "string", "format": "date-time", "examples": ["2026-12-03T12:00:00Z"]}
@@ -54,6 +55,18 @@ SCHEMAS = {
             "received_at": TIME,
             "note": {"type": "string"},
         },
+    },
+    "InboundBatch": {
+        "type": "object",
+        "required": ["messages"],
+        "properties": {"messages": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                                    "items": {"$ref": "#/components/schemas/InboundReport"}}},
+    },
+    "InboundBatchAnswer": {
+        "type": "object",
+        "required": ["results"],
+        "properties": {"results": {"type": "array", "description": "One answer per report, in the order sent.",
+                                   "items": {"$ref": "#/components/schemas/InboundAnswer"}}},
     },
     "OutboundMessage": {
         "type": "object",
@@ -152,6 +165,23 @@ def _document(server_url: str, secured: list) -> dict:
                     "401": UNAUTHORIZED,
                     "404": _problem("The number is not one of this gateway's; nothing stored."),
                     "422": _problem("A field is missing or wrong (named in errors); nothing stored."),
+                },
+            }},
+            "/messages/batch": {"post": {
+                "operationId": "reportInboundBatch",
+                "summary": f"Report up to {MAX_BATCH} inbound messages at once (each idempotent on its id)",
+                "description": "One transaction for the whole batch: every report is stored, or none is. "
+                               "Use it when messages queue up on the gateway (a burst, after an outage).",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/InboundBatch"}}}},
+                "responses": {
+                    "200": _json("Every report's answer (stored, a replay's first answer, or not stored and why)",
+                                 "#/components/schemas/InboundBatchAnswer"),
+                    "401": UNAUTHORIZED,
+                    "404": _problem("A number is not one of this gateway's (named); nothing stored."),
+                    "413": _problem("The body is over 1 MB; send fewer reports at once."),
+                    "422": _problem("A report's field is missing or wrong (named as messages[i].field); "
+                                    "nothing stored."),
                 },
             }},
             "/outbound": {"get": {

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 
 from pricing import FieldError
-from storefront import db
+from storefront import clock, db
 from storefront.errors import problem
 from storefront.gateway import bp
 from storefront.gateway.openapi import openapi_document
@@ -49,7 +49,9 @@ def _body() -> dict:
     return data
 
 
-def _time(data: dict, field: str) -> datetime | None:
+def _time(data: dict, field: str, name: str | None = None) -> datetime | None:
+    """`data[field]` as an aware UTC time; a bad one is named `name` (default: `field`)."""
+    name = name or field
     value = data.get(field)
     if value is None:
         return None
@@ -58,9 +60,9 @@ def _time(data: dict, field: str) -> datetime | None:
             raise ValueError
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidRequest([FieldError(field, "must be a time like 2026-12-03T12:00:00Z")]) from None
+        raise InvalidRequest([FieldError(name, "must be a time like 2026-12-03T12:00:00Z")]) from None
     if parsed.tzinfo is None:
-        raise InvalidRequest([FieldError(field, "must carry its offset, e.g. Z for UTC")])
+        raise InvalidRequest([FieldError(name, "must carry its offset, e.g. Z for UTC")])
     return parsed.astimezone(timezone.utc)
 
 
@@ -97,19 +99,63 @@ def numbers():
     return jsonify({"numbers": [{"number": e164, "kind": kind, "held": held} for e164, kind, held in served]})
 
 
+def _report(data: dict, now: datetime, where: str = "") -> messages.Report:
+    """The fields of one inbound report (a body, or an item of a batch), checked."""
+    errors = []
+    try:
+        received_at = _time(data, "received_at", f"{where}received_at")
+    except InvalidRequest as error:
+        errors, received_at = error.errors, None
+    try:
+        report = messages.check_report(gateway_message_id=data.get("id"), to=data.get("to"), sender=data.get("from"),
+                                       text=data.get("text"), received_at=received_at, now=now, where=where,
+                                       sender_field="from")
+    except InvalidRequest as error:
+        raise InvalidRequest(errors + error.errors) from None
+    if errors:
+        raise InvalidRequest(errors)
+    return report
+
+
+def _answer(report: messages.Report, result: messages.InboundResult) -> dict:
+    if result.message is None:
+        return {"id": report.gateway_message_id, "stored": False, "note": result.note}
+    return {"id": result.message.gateway_message_id, "stored": True, "message": result.message.id,
+            "received_at": _iso(result.message.received_at)}
+
+
 @bp.post("/messages")
 @gateway_required
 def report_message():
     """An inbound message. Idempotent on (gateway, id): a retry gets the first answer."""
-    data = _body()
-    result = messages.record_inbound(
-        db.session(), g.gateway, gateway_message_id=data.get("id"), to=data.get("to"), sender=data.get("from"),
-        text=data.get("text"), received_at=_time(data, "received_at"),
-    )
-    if result.message is None:
-        return jsonify({"id": data["id"].strip(), "stored": False, "note": result.note}), 202
-    return jsonify({"id": result.message.gateway_message_id, "stored": True, "message": result.message.id,
-                    "received_at": _iso(result.message.received_at)}), 201
+    now = clock.now()
+    report = _report(_body(), now)
+    result = messages.record_inbound_batch(db.session(), g.gateway, [report], now)[0]
+    return jsonify(_answer(report, result)), 201 if result.message is not None else 202
+
+
+@bp.post("/messages/batch")
+@gateway_required
+def report_messages():
+    """Up to MAX_BATCH inbound messages in one request and one transaction (each idempotent
+    on its id, as above); the answers in the order sent. Any bad item refuses the batch."""
+    now = clock.now()
+    items = _body().get("messages")
+    if not isinstance(items, list) or not 1 <= len(items) <= messages.MAX_BATCH:
+        raise InvalidRequest([FieldError("messages", f"Send a list of 1 to {messages.MAX_BATCH} reports.")])
+    reports, errors = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append(FieldError(f"messages[{index}]", "must be a JSON object"))
+            continue
+        try:
+            reports.append(_report(item, now, f"messages[{index}]."))
+        except InvalidRequest as error:
+            errors.extend(error.errors)
+    if errors:
+        raise InvalidRequest(errors)
+    results = messages.record_inbound_batch(db.session(), g.gateway, reports, now)
+    return jsonify({"results": [_answer(report, result) for report, result in zip(reports, results)]})
 
 
 @bp.get("/outbound")

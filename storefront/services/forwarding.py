@@ -82,8 +82,11 @@ def _forward_stored_messages(session: Session, flush_context) -> None:
     stored = [obj for obj in session.new if isinstance(obj, Message) and obj.direction == INBOUND]
     if not stored:
         return
+    # One query for all of the flush's messages (a gateway's batch stores many at once).
+    settings = {forwarding.rental_id: forwarding for forwarding in session.scalars(
+        select(Forwarding).where(Forwarding.rental_id.in_({message.rental_id for message in stored})))}
     for message in stored:
-        forwarding = session.scalar(select(Forwarding).where(Forwarding.rental_id == message.rental_id))
+        forwarding = settings.get(message.rental_id)
         if forwarding is None or not forwarding.active:
             continue
         rental = session.get(Rental, message.rental_id)

@@ -41,6 +41,8 @@ CURRENT = (rental_states.ACTIVE, rental_states.PAST_DUE)
 MAX_GATEWAY_MESSAGE_ID = 100
 MAX_SENDER = 32
 MAX_FAILURE_REASON = 300
+# Reports in one batch request (one transaction); 100 full-length texts fit the 1 MB body limit.
+MAX_BATCH = 100
 # A gateway's clock may run a little ahead; further than this is a bad report.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 DEFAULT_RETENTION_DAYS = 90
@@ -116,21 +118,31 @@ def current_rental(session: Session, number_id: int) -> Rental | None:
     )
 
 
+def current_rentals(session: Session, number_ids: list[int]) -> dict[int, Rental]:
+    """`current_rental` of each of these numbers, by number id (one query)."""
+    if not number_ids:
+        return {}
+    rentals = session.scalars(select(Rental).where(Rental.number_id.in_(number_ids), Rental.status.in_(CURRENT))
+                              .order_by(Rental.id))
+    return {rental.number_id: rental for rental in rentals}  # the newest wins
+
+
 def number_gateway_id(number: PhoneNumber) -> int | None:
     gateway = number.gateway
     return gateway.id if gateway is not None else None
 
 
-def gateway_number(session: Session, gateway: Gateway, e164: str) -> PhoneNumber | None:
-    """`e164` if the gateway serves it (a SIM in one of its slots, or its short-term pool)."""
-    return session.scalar(
+def gateway_numbers(session: Session, gateway: Gateway, e164s: set[str]) -> dict[str, PhoneNumber]:
+    """Those of `e164s` the gateway serves, by number (one query)."""
+    if not e164s:
+        return {}
+    return {number.e164: number for number in session.scalars(
         select(PhoneNumber)
         .outerjoin(Sim, PhoneNumber.sim_id == Sim.id)
         .outerjoin(Slot, Sim.slot_id == Slot.id)
-        .where(PhoneNumber.e164 == e164,
+        .where(PhoneNumber.e164.in_(e164s),
                or_(Slot.gateway_id == gateway.id,
-                   and_(PhoneNumber.sim_id.is_(None), PhoneNumber.pool_gateway_id == gateway.id)))
-    )
+                   and_(PhoneNumber.sim_id.is_(None), PhoneNumber.pool_gateway_id == gateway.id))))}
 
 
 def number_in_service(rental: Rental) -> bool:
@@ -154,55 +166,120 @@ class InboundResult:
     note: str | None = None
 
 
-def _existing(session: Session, gateway_id: int, gateway_message_id: str) -> Message | None:
-    return session.scalar(select(Message).where(Message.gateway_id == gateway_id,
-                                                Message.gateway_message_id == gateway_message_id))
+@dataclass(frozen=True)
+class Report:
+    """One inbound report whose fields are checked (`check_report`)."""
+
+    gateway_message_id: str
+    to: str
+    sender: str
+    text: str
+    received_at: datetime
+
+
+def check_report(*, gateway_message_id, to, sender, text, received_at: datetime | None, now: datetime,
+                 where: str = "", sender_field: str = "sender") -> Report:
+    """The report's fields checked; InvalidRequest names every bad one, each prefixed by
+    `where` (a batch's "messages[3].")."""
+    errors: list[FieldError] = []
+
+    def checked(check, *args):
+        try:
+            return check(*args)
+        except InvalidRequest as error:
+            errors.extend(error.errors)
+            return None
+
+    if not isinstance(gateway_message_id, str) or not 1 <= len(gateway_message_id.strip()) <= MAX_GATEWAY_MESSAGE_ID:
+        errors.append(FieldError(f"{where}id", f"Give the gateway's message id, 1 to {MAX_GATEWAY_MESSAGE_ID} characters."))
+    to = checked(check_e164, to, f"{where}to")
+    sender = checked(check_sender, sender, f"{where}{sender_field}")
+    text = checked(check_text, text, f"{where}text")
+    received_at = received_at or now
+    if received_at > now + FUTURE_TOLERANCE:
+        errors.append(FieldError(f"{where}received_at", "The received time is in the future."))
+    if errors:
+        raise InvalidRequest(errors)
+    return Report(gateway_message_id.strip(), to, sender, text, received_at)
 
 
 def record_inbound(session: Session, gateway: Gateway, *, gateway_message_id, to, sender, text,
                    received_at: datetime | None = None, now: datetime | None = None) -> InboundResult:
     """Store a message a gateway received, once per (gateway, gateway_message_id).
 
-    Checks every field (InvalidRequest names the bad one) and that the gateway serves the
+    Checks every field (InvalidRequest names the bad ones) and that the gateway serves the
     number (NotYourNumber otherwise). A replay returns the first message, stores nothing.
     A message for a number nobody holds (or that arrived before the current holder
     rented it) is not stored: nobody may read it; the answer says so.
     Commits.
     """
     now = now or clock.now()
-    if not isinstance(gateway_message_id, str) or not 1 <= len(gateway_message_id.strip()) <= MAX_GATEWAY_MESSAGE_ID:
-        raise InvalidRequest([FieldError("id", f"Give the gateway's message id, 1 to {MAX_GATEWAY_MESSAGE_ID} characters.")])
-    gateway_message_id = gateway_message_id.strip()
-    to = check_e164(to, "to")
-    sender = check_sender(sender)
-    text = check_text(text)
-    received_at = received_at or now
-    if received_at > now + FUTURE_TOLERANCE:
-        raise InvalidRequest([FieldError("received_at", "The received time is in the future.")])
-    with transaction(session):
-        existing = _existing(session, gateway.id, gateway_message_id)
-        if existing is not None:
-            return InboundResult(existing, replay=True)
-        number = gateway_number(session, gateway, to)
-        if number is None:
-            raise NotYourNumber(f"{to} is not a number of gateway '{gateway.name}'.")
-        rental = current_rental(session, number.id)
-        if rental is None or received_at < rental.started_at:
-            return InboundResult(None, note=f"{to} has no holder for this message; it was not stored.")
-        message = Message(rental_id=rental.id, number_id=number.id, direction=INBOUND, gateway_id=gateway.id,
-                          gateway_message_id=gateway_message_id, sender=sender, recipient=to, body=text,
-                          status=RECEIVED, received_at=received_at, created_at=now)
+    report = check_report(gateway_message_id=gateway_message_id, to=to, sender=sender, text=text,
+                          received_at=received_at, now=now)
+    return record_inbound_batch(session, gateway, [report], now)[0]
+
+
+def record_inbound_batch(session: Session, gateway: Gateway, reports: list[Report],
+                         now: datetime | None = None) -> list[InboundResult]:
+    """Store checked reports in one transaction, each as `record_inbound` would; the
+    results in the reports' order. A gateway that buffers its messages reports them so:
+    the work per message is then a share of a few statements (the known ids, the numbers,
+    their holders, one insert of all messages and events, one counter update per number),
+    not a request and a commit each. All or nothing: a number the gateway does not serve
+    refuses the whole batch (NotYourNumber naming it). An id repeated within the batch or
+    already stored is a replay of the first. Commits.
+    """
+    now = now or clock.now()
+    for attempt in range(3):
         try:
-            with session.begin_nested():
-                session.add(message)
+            with transaction(session):
+                return _store_inbound(session, gateway, reports, now)
         except IntegrityError:
-            # A concurrent retry of the same report stored it first: answer with that one.
-            existing = _existing(session, gateway.id, gateway_message_id)
-            if existing is None:
+            # A concurrent retry of one of these reports stored it first (its transaction
+            # has committed, or the unique index would not have refused ours): read again.
+            if attempt == 2:
                 raise
-            return InboundResult(existing, replay=True)
-        inventory.count_message(session, number, "received")
-    return InboundResult(message)
+    raise AssertionError("unreachable")
+
+
+def _store_inbound(session: Session, gateway: Gateway, reports: list[Report], now: datetime) -> list[InboundResult]:
+    known = {message.gateway_message_id: message for message in session.scalars(
+        select(Message).where(Message.gateway_id == gateway.id,
+                              Message.gateway_message_id.in_({report.gateway_message_id for report in reports})))}
+    numbers = gateway_numbers(session, gateway, {report.to for report in reports
+                                                 if report.gateway_message_id not in known})
+    for report in reports:
+        if report.gateway_message_id not in known and report.to not in numbers:
+            raise NotYourNumber(f"{report.to} is not a number of gateway '{gateway.name}'.")
+    holders = current_rentals(session, [number.id for number in numbers.values()])
+    results: list[InboundResult] = []
+    new: dict[str, Message] = {}
+    per_number: dict[int, int] = {}
+    for report in reports:
+        first = known.get(report.gateway_message_id) or new.get(report.gateway_message_id)
+        if first is not None:
+            results.append(InboundResult(first, replay=True))
+            continue
+        number = numbers[report.to]
+        rental = holders.get(number.id)
+        if rental is None or report.received_at < rental.started_at:
+            results.append(InboundResult(None, note=f"{report.to} has no holder for this message; it was not stored."))
+            continue
+        message = Message(rental_id=rental.id, number_id=number.id, direction=INBOUND, gateway_id=gateway.id,
+                          gateway_message_id=report.gateway_message_id, sender=report.sender, recipient=report.to,
+                          body=report.text, status=RECEIVED, received_at=report.received_at, created_at=now)
+        new[report.gateway_message_id] = message
+        per_number[number.id] = per_number.get(number.id, 0) + 1
+        results.append(InboundResult(message))
+    if new:
+        # Rows in a fixed order (ids, then numbers): two batches sharing some of them take
+        # their locks in the same order and wait for each other instead of deadlocking.
+        session.add_all([new[key] for key in sorted(new)])
+        session.flush()
+        by_id = {number.id: number for number in numbers.values()}
+        for number_id in sorted(per_number):
+            inventory.count_messages(session, by_id[number_id], "received", per_number[number_id])
+    return results
 
 
 # ---------------------------------------------------------------- outbound

@@ -117,7 +117,7 @@ def test_another_gateways_number_is_refused_and_nothing_stored(held, stocked_app
     ({"text": None}, "text"),
     ({"text": 5}, "text"),
     ({"to": "0049 151"}, "to"),
-    ({"from": ""}, "sender"),
+    ({"from": ""}, "from"),
     ({"id": ""}, "id"),
     ({"id": "x" * 101}, "id"),
     ({"received_at": "yesterday"}, "received_at"),
@@ -282,3 +282,95 @@ def test_the_openapi_document_describes_every_route(stocked_app):
     routes = {rule.rule.removeprefix("/gateway/v1").replace("<int:message_id>", "{message_id}")
               for rule in stocked_app.url_map.iter_rules() if rule.rule.startswith("/gateway/v1")}
     assert routes == set(document["paths"])
+
+
+def _unheld_number_of(gateway) -> str:
+    return next(entry["number"] for entry in gateway.get("/numbers").json["numbers"] if not entry["held"])
+
+
+def test_a_batch_stores_each_report_once_and_answers_each_in_order(held, stocked_app, clock):
+    rented, gateway, _ = held
+    clock.set(storefront_clock.now())
+    nobodys = _unheld_number_of(gateway)
+    batch = {"messages": [
+        _report(rented, "b-1", received_at=None, text="first"),
+        _report(rented, "b-2", received_at=None, text="second"),
+        _report(rented, "b-1", received_at=None, text="first, sent twice in the batch"),
+        {"id": "b-3", "to": nobodys, "from": "Bank", "text": "for nobody"},
+    ]}
+    answer = gateway.post("/messages/batch", batch)
+    assert answer.status_code == 200, answer.json
+    results = answer.json["results"]
+    assert [(r["id"], r["stored"]) for r in results] == [("b-1", True), ("b-2", True), ("b-1", True), ("b-3", False)]
+    assert results[0]["message"] == results[2]["message"] != results[1]["message"]
+    assert "not stored" in results[3]["note"]
+    # The whole batch again (a lost answer): the same answers, nothing doubled.
+    again = gateway.post("/messages/batch", batch)
+    assert again.json == answer.json
+    # A single report of a batched id is a replay too.
+    single = gateway.post("/messages", _report(rented, "b-2", received_at=None))
+    assert single.status_code == 201 and single.json["message"] == results[1]["message"]
+    assert _count(stocked_app) == 2
+    with stocked_app.app_context():
+        session = db.session()
+        assert session.get(PhoneNumber, rented.number_id).messages_received == 2
+        stored = session.scalars(select(Message.body).order_by(Message.id)).all()
+        assert stored == ["first", "second"]
+
+
+@pytest.mark.parametrize("items,field", [
+    ("not a list", "messages"),
+    ([], "messages"),
+    ([{"id": f"n{index}", "to": "+4915112345678", "from": "x", "text": "y"} for index in range(101)], "messages"),
+])
+def test_a_batch_that_is_not_1_to_100_reports_is_422(held, stocked_app, items, field):
+    _, gateway, _ = held
+    answer = gateway.post("/messages/batch", {"messages": items})
+    assert answer.status_code == 422 and [error["field"] for error in answer.json["errors"]] == [field]
+    assert _count(stocked_app) == 0
+
+
+def test_one_bad_report_refuses_the_whole_batch_naming_each_bad_field(held, stocked_app):
+    rented, gateway, _ = held
+    answer = gateway.post("/messages/batch", {"messages": [
+        _report(rented, "ok-1", received_at=None),
+        _report(rented, "bad-1", received_at="yesterday", text=""),
+        "not an object",
+        _report(rented, "ok-2", received_at=None, **{"from": ""}),
+    ]})
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert [error["field"] for error in answer.json["errors"]] == [
+        "messages[1].received_at", "messages[1].text", "messages[2]", "messages[3].from"]
+    assert _count(stocked_app) == 0
+
+
+def test_a_batch_naming_another_gateways_number_stores_nothing(held, stocked_app):
+    rented, gateway, _ = held
+    other = rent(stocked_app, "ada@example.com", "FR")
+    answer = gateway.post("/messages/batch", {"messages": [
+        _report(rented, "mine", received_at=None), _report(other, "theirs", received_at=None)]})
+    assert answer.status_code == 404 and other.e164 in answer.json["detail"]
+    assert _count(stocked_app) == 0
+    with stocked_app.app_context():
+        assert db.session().get(PhoneNumber, rented.number_id).messages_received == 0
+
+
+def test_concurrent_retries_of_a_batch_store_each_message_once(held, stocked_app):
+    rented, gateway, _ = held
+    batch = {"messages": [_report(rented, f"c-{index}", received_at=None) for index in range(20)]}
+    answers = []
+
+    def send():
+        answers.append(GatewayClient(stocked_app.test_client(), gateway.headers["Authorization"][7:])
+                       .post("/messages/batch", batch))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({tuple(r["message"] for r in answer.json["results"]) for answer in answers}) == 1
+    assert _count(stocked_app) == 20
+    with stocked_app.app_context():
+        assert db.session().get(PhoneNumber, rented.number_id).messages_received == 20
