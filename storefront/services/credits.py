@@ -115,6 +115,8 @@ def _record(session: Session, entry: LedgerEntry, lines, notify: bool) -> Ledger
         entry.created_at = clock.now()
     session.add(entry)
     session.flush()
+    if documents.defer(session, entry, lines, notify):
+        return entry  # its document and e-mail come at the end of documents.numbered_together
     document = documents.issue_for(session, entry, lines)
     if notify:
         notifications.money_event(session, entry, document)

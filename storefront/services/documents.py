@@ -1,17 +1,24 @@
 """Billing documents: an invoice for every payment (from credits or by card), a receipt for
 every credit top-up, a credit note for every refund — numbered per year without gaps.
 
-Numbering (`_next_number`) locks the year's counter row (SELECT … FOR UPDATE on
-PostgreSQL) inside the transaction that books the payment. Concurrent payments therefore
-take numbers one after the other, and a payment that fails after it was numbered rolls
-back its counter increment together with everything else: the next payment gets the
-same number, so none is skipped and none is used twice.
+Numbering (`_take_numbers`) locks the year's counter row (one UPDATE … RETURNING)
+inside the transaction that books the payment. Concurrent payments therefore take
+numbers one after the other, and a payment that fails after it was numbered rolls back
+its counter increment together with everything else: the next payment gets the same
+number, so none is skipped and none is used twice.
+
+The lock lasts until the transaction commits. A job that books many payments in one
+transaction (the renewals, a batch at a time) would hold it from its first payment to
+its commit and make every other payment wait; inside `numbered_together(session)` the
+entries' documents (and their e-mails, which name the document) are instead issued
+together at the end, their numbers taken by one UPDATE just before the commit.
 """
+from contextlib import contextmanager
 from decimal import Decimal
 
 from flask import current_app
 from fpdf import FPDF
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,11 +39,12 @@ def quote_lines(quote, number: str) -> list[tuple[str, Money]]:
     return [(f"{number}: {line.label}", line.amount) for line in quote.lines]
 
 
-def _next_number(session: Session, year: int) -> int:
-    """The next number of `year`, taken under the counter row's lock (see the module's doc):
-    one UPDATE ... RETURNING, which locks the row until the transaction ends."""
+def _take_numbers(session: Session, year: int, count: int = 1) -> int:
+    """Take the next `count` numbers of `year` under the counter row's lock (see the module's
+    doc): one UPDATE ... RETURNING, which locks the row until the transaction ends. Returns
+    the last one taken; the first is that minus count - 1."""
     take = (update(DocumentCounter).where(DocumentCounter.year == year)
-            .values(last_number=DocumentCounter.last_number + 1).returning(DocumentCounter.last_number))
+            .values(last_number=DocumentCounter.last_number + count).returning(DocumentCounter.last_number))
     taken = session.execute(take).scalar()
     if taken is None:
         try:
@@ -47,6 +55,60 @@ def _next_number(session: Session, year: int) -> int:
             pass
         taken = session.execute(take).scalar()
     return taken
+
+
+PENDING = "documents_numbered_together"
+
+
+@contextmanager
+def numbered_together(session: Session):
+    """Inside: entries booked on `session` get their documents and e-mails at the end, all
+    numbered by one UPDATE of the counter (see the module's doc). Entries a savepoint
+    rolled back meanwhile get none. An error inside issues nothing (the caller's
+    transaction is rolled back with it)."""
+    if PENDING in session.info:
+        yield
+        return
+    session.info[PENDING] = []
+    try:
+        yield
+        pending = session.info.pop(PENDING)
+        issue_pending(session, pending)
+    finally:
+        session.info.pop(PENDING, None)
+
+
+def defer(session: Session, entry: LedgerEntry, lines, notify: bool) -> bool:
+    """Keep the entry's document for the end of `numbered_together`; False outside one."""
+    pending = session.info.get(PENDING)
+    if pending is None:
+        return False
+    pending.append((entry, lines, notify))
+    return True
+
+
+def issue_pending(session: Session, pending: list) -> None:
+    from storefront.services import notifications
+
+    booked = [(entry, lines, notify) for entry, lines, notify in pending
+              if inspect(entry).persistent and KIND_FOR_ENTRY.get(entry.kind) is not None]
+    if not booked:
+        return
+    last_by_year: dict[int, int] = {}
+    for year in sorted({entry.created_at.year for entry, _, _ in booked}):
+        last_by_year[year] = _take_numbers(session, year, sum(1 for e, _, _ in booked if e.created_at.year == year))
+    next_by_year = {year: last - sum(1 for e, _, _ in booked if e.created_at.year == year) + 1
+                    for year, last in last_by_year.items()}
+    issued = []
+    for entry, lines, notify in booked:
+        year = entry.created_at.year
+        issued.append((entry, _document(session, entry, lines, next_by_year[year]), notify))
+        next_by_year[year] += 1
+    session.add_all([document for _, document, _ in issued])
+    session.flush()
+    for entry, document, notify in issued:
+        if notify:
+            notifications.money_event(session, entry, document)
 
 
 def seller() -> dict:
@@ -80,9 +142,16 @@ def _invoice_for(session: Session, entry: LedgerEntry) -> BillingDocument | None
 
 def issue_for(session: Session, entry: LedgerEntry, lines: list[tuple[str, Money]] | None = None) -> BillingDocument | None:
     """The document of a just-booked entry, in the caller's transaction (None: no document for its kind)."""
-    kind = KIND_FOR_ENTRY.get(entry.kind)
-    if kind is None:
+    if KIND_FOR_ENTRY.get(entry.kind) is None:
         return None
+    document = _document(session, entry, lines, _take_numbers(session, entry.created_at.year))
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _document(session: Session, entry: LedgerEntry, lines, sequence: int) -> BillingDocument:
+    kind = KIND_FOR_ENTRY[entry.kind]
     user = session.get(User, entry.user_id)
     total = entry.card_amount if entry.kind == CARD_CHARGE else Money(abs(entry.amount.amount), entry.amount.currency)
     lines = lines or [(entry.description, total)]
@@ -96,17 +165,13 @@ def issue_for(session: Session, entry: LedgerEntry, lines: list[tuple[str, Money
     else:
         rate = vat_rate_for(user.billing_country)
     year = entry.created_at.year
-    sequence = _next_number(session, year)
-    document = BillingDocument(
+    return BillingDocument(
         number=f"{year}-{sequence:06d}", year=year, sequence=sequence, kind=kind, user_id=user.id,
         ledger_entry_id=entry.id, refers_to=refers_to, issued_at=entry.created_at,
         lines=[{"description": text, "amount": amount.as_string()} for text, amount in lines],
         total=total, vat_rate=rate, vat_amount=vat_contained(total, rate), reverse_charge=reverse_charge,
         seller=seller(), customer=_customer(user),
     )
-    session.add(document)
-    session.flush()
-    return document
 
 
 def documents_of(session: Session, user_id: int, entry_ids: list[int]) -> dict[int, BillingDocument]:

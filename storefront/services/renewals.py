@@ -12,7 +12,7 @@ from storefront.db import transaction
 from storefront.models import Rental
 from storefront.models import rentals as states
 from storefront.models.credits import PURCHASE
-from storefront.services import auto_top_up, credits, outbox
+from storefront.services import auto_top_up, credits, documents, outbox
 from storefront.services.documents import quote_lines
 from storefront.services.credits import InsufficientCredits
 from storefront.services.purchases import add_months
@@ -59,7 +59,10 @@ def renew_due(session: Session, now: datetime, batch: int = BATCH, progress=None
     last_id = 0
     to_top_up: list[int] = []
     while True:
-        with transaction(session):
+        # The batch's invoices are numbered together just before it commits, so the counter
+        # row's lock (gap-free numbers) is held for that moment, not for the whole batch:
+        # another runner's batch books its renewals meanwhile.
+        with transaction(session), documents.numbered_together(session):
             rentals = claim_batch(session, due, last_id, batch)
             if not rentals:
                 break

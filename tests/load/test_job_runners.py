@@ -1,6 +1,7 @@
 """Two `flask jobs run` processes at once over 2,000 due renewals and 500 due reminders
 (PostgreSQL): they share the work through claimed batches, every number is renewed once,
-every reminder is sent once."""
+every reminder is sent once, every renewal has one invoice and the invoice numbers have
+no gap."""
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from hardware.models import PhoneNumber
 from storefront import clock, db
-from storefront.models import LedgerEntry, OutboxMessage, Rental, User
+from storefront.models import BillingDocument, LedgerEntry, OutboxMessage, Rental, User
 from storefront.services.purchases import add_months
 from tests.load.harness import ROOT, SECRET_KEY
 
@@ -70,6 +71,12 @@ def test_two_runners_share_the_work_and_do_nothing_twice(setup_app, pg_url, tmp_
         assert len(renewals) == len(set(renewals)) == RENEWALS
         after = dict(session.execute(select(Rental.id, Rental.paid_through).where(Rental.id.in_(due))).all())
         assert all(after[rental_id] == add_months(paid, 3) for rental_id, paid in due.items())
+        # One invoice per renewal, numbered without a gap or a repeat though both runners
+        # numbered their batches at the same time (each batch's numbers taken at its end).
+        invoiced = session.execute(select(BillingDocument.sequence, LedgerEntry.idempotency_key).join(
+            LedgerEntry, BillingDocument.ledger_entry_id == LedgerEntry.id)).all()
+        assert sorted(sequence for sequence, _ in invoiced) == list(range(1, len(invoiced) + 1))
+        assert sorted(key for _, key in invoiced if key.startswith("renewal:")) == sorted(renewals)
         reminders = session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("reminder:%"))).all()
         assert len(reminders) == REMINDERS and all(message.delivered_at for message in reminders)
         assert session.scalar(select(func.count()).select_from(Rental).where(Rental.reminded.is_not(None))) == REMINDERS

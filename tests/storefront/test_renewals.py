@@ -147,3 +147,31 @@ def test_a_stored_16_month_renewal_renews_as_stored_until_the_holder_extends(cus
                        data={"tier_months": 3, "seen_total": seen, "key": key}).status_code == 302
     extended = rental(stocked_app, legacy.id)
     assert (extended.pricing_model, extended.tier_months, extended.legacy_months) == ("bundle", 3, None)
+
+
+def test_a_batch_of_renewals_gets_gap_free_invoices_each_named_in_its_own_mail(customers, stocked_app):
+    # The batch's invoices are numbered together at its end (one counter update): still one
+    # invoice per renewal, numbers following the earlier documents without a gap, none for
+    # the renewal that could not be paid, and each e-mail links its own invoice.
+    from storefront.models import BillingDocument, LedgerEntry
+
+    customers.signed_in(credits="40.00")
+    due = [rent(stocked_app, "ada@example.com", "DE", legacy=("6.00", 3, "10"), months_ago=20,
+                paid_through=NOW - timedelta(minutes=5 + index)) for index in range(3)]
+    done = jobs(stocked_app)
+    assert (done["numbers renewed"], done["numbers ended"]) == (2, 1)  # 2 × 16.20 of 40.00
+    numbers = {r.id: rental(stocked_app, r.id).number.e164 for r in due}
+    with stocked_app.app_context():
+        session = db.session()
+        documents = session.scalars(select(BillingDocument).order_by(BillingDocument.sequence)).all()
+        assert [d.sequence for d in documents] == list(range(1, len(documents) + 1))
+        renewal_invoices = {d.number: entry.reference for d, entry in session.execute(
+            select(BillingDocument, LedgerEntry).join(LedgerEntry, BillingDocument.ledger_entry_id == LedgerEntry.id)
+            .where(LedgerEntry.idempotency_key.like("renewal:%")))}
+    assert sorted(renewal_invoices.values()) == sorted(numbers[r.id] for r in due[:2])
+    mails = [m for m in sent_messages(stocked_app.config["MAIL_DIR"]) if "renewed" in m["Subject"]]
+    assert len(mails) == 2
+    for mail in mails:
+        text = mail.get_body(("plain",)).get_content()
+        (number,) = [n for n, e164 in renewal_invoices.items() if e164 in mail["Subject"]]
+        assert f"/billing/documents/{number}" in text
