@@ -41,7 +41,8 @@ CURRENT = (rental_states.ACTIVE, rental_states.PAST_DUE)
 MAX_GATEWAY_MESSAGE_ID = 100
 MAX_SENDER = 32
 MAX_FAILURE_REASON = 300
-# Reports in one batch request (one transaction); 100 full-length texts fit the 1 MB body limit.
+# Reports in one batch request (one transaction); 100 full-length texts sent as UTF-8 fit the
+# 1 MB body limit (escaped as \uXXXX they may not: the answer is then a 413).
 MAX_BATCH = 100
 # A gateway's clock may run a little ahead; further than this is a bad report.
 FUTURE_TOLERANCE = timedelta(minutes=5)

@@ -374,3 +374,22 @@ def test_concurrent_retries_of_a_batch_store_each_message_once(held, stocked_app
     assert _count(stocked_app) == 20
     with stocked_app.app_context():
         assert db.session().get(PhoneNumber, rented.number_id).messages_received == 20
+
+
+def test_a_batch_over_the_body_limit_is_413_problem_json_and_stores_nothing(held, stocked_app):
+    import json
+
+    rented, gateway, _ = held
+    # 100 full-length texts fit as UTF-8; escaped as \uXXXX surrogate pairs (12 bytes a
+    # character) they are about 1.9 MB, over the 1 MB limit.
+    raw = json.dumps({"messages": [{"id": f"big-{index}", "to": rented.e164, "from": "Bank", "text": "😀" * 1600}
+                                   for index in range(100)]}, ensure_ascii=True).encode()
+    assert len(raw) > stocked_app.config["MAX_CONTENT_LENGTH"]
+    answer = gateway.post("/messages/batch", raw=raw)
+    assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
+    assert _count(stocked_app) == 0
+    fits = json.dumps({"messages": [{"id": f"fit-{index}", "to": rented.e164, "from": "Bank", "text": "😀" * 1600}
+                                    for index in range(100)]}, ensure_ascii=False).encode()
+    assert len(fits) < stocked_app.config["MAX_CONTENT_LENGTH"]
+    assert gateway.post("/messages/batch", raw=fits).status_code == 200
+    assert _count(stocked_app) == 100
