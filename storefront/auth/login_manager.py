@@ -1,6 +1,8 @@
 """Flask-Login wiring: how a session cookie becomes a User."""
 from flask import Flask
 from flask_login import LoginManager
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from storefront import db
 from storefront.models import User
@@ -22,7 +24,10 @@ def load_user(session_id: str) -> User | None:
         return None
     if not 0 < number < 2**31:  # ids are 32-bit in the database: anything larger names nobody
         return None
-    user = db.session().get(User, number)
+    # One query with the roles joined (not the relationship's own second SELECT): every
+    # signed-in request, a live poll too, starts here.
+    user = db.session().execute(select(User).where(User.id == number).options(joinedload(User.role_rows))
+                                ).unique().scalar_one_or_none()
     if user is None or (user.session_version or 0) != version_number:
         return None
     return user
