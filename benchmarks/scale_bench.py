@@ -114,7 +114,9 @@ def measure_size(url: str, numbers: int, seconds: float, say) -> tuple[list, lis
         ratios = []
         if numbers == max(SIZES_RUN):
             bare = run_python_closed(port, Target("bare", "/_bench/bare"), seconds, 2)["rps"]
-            for name, path in (("/numbers", "/numbers"), ("/buy review", review)):
+            # The first row is the bare endpoint asked with the session cookie: the sign-in
+            # check alone (shown, not judged), the ceiling of every signed-in page.
+            for name, path in ((SIGNED_IN_BARE, "/_bench/bare"), ("/numbers", "/numbers"), ("/buy review", review)):
                 rate = run_python_closed(port, Target(name, path, dict(cookie)), seconds, 2)["rps"]
                 ratios.append((name, rate, bare, rate / bare))
         return results, ratios
@@ -123,6 +125,7 @@ def measure_size(url: str, numbers: int, seconds: float, say) -> tuple[list, lis
 
 
 SIZES_RUN: list[int] = []
+SIGNED_IN_BARE = "bare endpoint, signed in (the sign-in check alone)"
 
 
 def main(argv=None) -> int:
@@ -164,9 +167,10 @@ def main(argv=None) -> int:
         print(f"\nSigned-in pages against the bare endpoint, {SIZES_RUN[-1]:,} numbers, 2 connections")
         print(markdown_table(["page", "requests/s", "bare requests/s", "ratio", f"≥ {SIGNED_IN_MIN_RATIO:.0%}"],
                              [[name, f"{rate:,.0f}", f"{bare:,.0f}", f"{ratio:.0%}",
-                               "met" if ratio >= SIGNED_IN_MIN_RATIO else "MISSED"]
+                               "(shown)" if name == SIGNED_IN_BARE else "met" if ratio >= SIGNED_IN_MIN_RATIO
+                               else "MISSED"]
                               for name, rate, bare, ratio in ratios], right={1, 2, 3}))
-        ok &= all(ratio >= SIGNED_IN_MIN_RATIO for *_, ratio in ratios)
+        ok &= all(ratio >= SIGNED_IN_MIN_RATIO for name, *_, ratio in ratios if name != SIGNED_IN_BARE)
     return 0 if ok else 1
 
 
