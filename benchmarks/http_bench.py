@@ -92,6 +92,19 @@ def server_environment(database_url: str) -> dict:
     return env
 
 
+def empty_database(url: str) -> None:
+    """Migrate the database named by --database-url and empty every table (demo load wants it empty)."""
+    from hardware.db import Base
+    from storefront.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
 def prepare_database(env: dict, log, tokens: Path) -> None:
     for args in (["db", "upgrade"], ["demo", "load", "--gateway-tokens", str(tokens)]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "storefront", *args],
@@ -649,6 +662,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print only the result")
     parser.add_argument("--only-reports", action="store_true", help="measure only the gateway message reports row")
     parser.add_argument("--only-number-page", action="store_true", help="measure only the number page row")
+    parser.add_argument("--database-url", help="serve from this PostgreSQL database instead of a new SQLite file; "
+                                               "IT IS EMPTIED FIRST")
     parser.add_argument("--number-page-messages", type=int, default=NUMBER_PAGE_MESSAGES,
                         help=f"messages on the number of the number page row (default {NUMBER_PAGE_MESSAGES:,})")
     parser.add_argument("--number-page-rate", type=float, default=NUMBER_PAGE_RATE,
@@ -659,15 +674,19 @@ def main(argv=None) -> int:
         if not args.quiet:
             print(f"  {message}", file=sys.stderr, flush=True)
 
-    print(f"HTTP under gunicorn -w {args.workers} (sync workers), SQLite, loopback; {machine()}")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"HTTP under gunicorn -w {args.workers} (sync workers), {database}, loopback; {machine()}")
     if not wrk_available() and not args.python_only:
         say("wrk not found (Debian: apt-get install wrk): using the Python load generator")
     folder = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
-    env = server_environment(f"sqlite:///{folder / 'bench.sqlite3'}")
+    database_url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
+    if args.database_url:
+        empty_database(args.database_url)
+    env = server_environment(database_url)
     server = None
     try:
         with open(folder / "server.log", "w") as log:
-            say(f"preparing {folder / 'bench.sqlite3'} (db upgrade, demo load)")
+            say(f"preparing {database} (db upgrade, demo load)")
             prepare_database(env, log, folder / "gateway-tokens.json")
             port = free_port()
             server = start_server(env, port, args.workers, log)
