@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._database import migrated_and_empty  # noqa: E402
 from benchmarks._table import markdown_table  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -90,19 +91,6 @@ def server_environment(database_url: str) -> dict:
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
     return env
-
-
-def empty_database(url: str) -> None:
-    """Migrate the database named by --database-url and empty every table (demo load wants it empty)."""
-    from hardware.db import Base
-    from storefront.db import make_engine, upgrade
-
-    engine = make_engine(url)
-    upgrade(engine)
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    engine.dispose()
 
 
 def prepare_database(env: dict, log, tokens: Path) -> None:
@@ -681,7 +669,7 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
     database_url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     if args.database_url:
-        empty_database(args.database_url)
+        migrated_and_empty(args.database_url)  # demo load wants it empty
     env = server_environment(database_url)
     server = None
     try:

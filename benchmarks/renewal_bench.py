@@ -25,24 +25,18 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from benchmarks._database import migrated_and_empty  # noqa: E402
 from benchmarks._table import markdown_table  # noqa: E402
 
 TARGET_SECONDS = 60.0
 
 
 def prepare(url: str, renewals: int) -> None:
-    from hardware.db import Base
     from hardware.models import PhoneNumber
     from storefront import clock, create_app, db
-    from storefront.db import make_engine, upgrade
     from storefront.models import LedgerEntry, Rental, User
 
-    engine = make_engine(url)
-    upgrade(engine)
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-    engine.dispose()
+    migrated_and_empty(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "renewal-bench"})
     now = clock.now()
     with app.app_context():

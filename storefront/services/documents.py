@@ -13,6 +13,7 @@ its commit and make every other payment wait; inside `numbered_together(session)
 entries' documents (and their e-mails, which name the document) are instead issued
 together at the end, their numbers taken by one UPDATE just before the commit.
 """
+from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -94,11 +95,9 @@ def issue_pending(session: Session, pending: list) -> None:
               if inspect(entry).persistent and KIND_FOR_ENTRY.get(entry.kind) is not None]
     if not booked:
         return
-    last_by_year: dict[int, int] = {}
-    for year in sorted({entry.created_at.year for entry, _, _ in booked}):
-        last_by_year[year] = _take_numbers(session, year, sum(1 for e, _, _ in booked if e.created_at.year == year))
-    next_by_year = {year: last - sum(1 for e, _, _ in booked if e.created_at.year == year) + 1
-                    for year, last in last_by_year.items()}
+    per_year = Counter(entry.created_at.year for entry, _, _ in booked)
+    # Each year's numbers in one UPDATE (a batch spans two years only at New Year).
+    next_by_year = {year: _take_numbers(session, year, count) - count + 1 for year, count in sorted(per_year.items())}
     issued = []
     for entry, lines, notify in booked:
         year = entry.created_at.year

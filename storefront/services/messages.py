@@ -111,16 +111,9 @@ def check_sender(value, field: str = "sender") -> str:
 
 # ---------------------------------------------------------------- who holds a number
 
-def current_rental(session: Session, number_id: int) -> Rental | None:
-    """The rental whose holder has the number now (active or past due), if any."""
-    return session.scalar(
-        select(Rental).where(Rental.number_id == number_id, Rental.status.in_(CURRENT))
-        .order_by(Rental.id.desc()).limit(1)
-    )
-
-
 def current_rentals(session: Session, number_ids: list[int]) -> dict[int, Rental]:
-    """`current_rental` of each of these numbers, by number id (one query)."""
+    """The rental whose holder has each of these numbers now (active or past due), by number
+    id (one query)."""
     if not number_ids:
         return {}
     rentals = session.scalars(select(Rental).where(Rental.number_id.in_(number_ids), Rental.status.in_(CURRENT))

@@ -159,20 +159,24 @@ def test_a_number_nobody_holds_gets_202_and_nothing_is_stored(customers, stocked
     assert _count(stocked_app) == 0
 
 
-def test_concurrent_retries_store_one_message(held, stocked_app):
-    rented, gateway, _ = held
-    report = _report(rented, received_at=None)
+def _at_once(app, gateway, path, body, times) -> list:
+    """The gateway posts the same body `times` times at once, each from its own client; the answers."""
     answers = []
 
     def send():
-        answers.append(GatewayClient(stocked_app.test_client(), gateway.headers["Authorization"][7:])
-                       .post("/messages", report))
+        answers.append(GatewayClient(app.test_client(), gateway.headers["Authorization"][7:]).post(path, body))
 
-    threads = [threading.Thread(target=send) for _ in range(6)]
+    threads = [threading.Thread(target=send) for _ in range(times)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return answers
+
+
+def test_concurrent_retries_store_one_message(held, stocked_app):
+    rented, gateway, _ = held
+    answers = _at_once(stocked_app, gateway, "/messages", _report(rented, received_at=None), 6)
     assert {answer.status_code for answer in answers} == {201}
     assert len({answer.json["message"] for answer in answers}) == 1
     assert _count(stocked_app) == 1
@@ -358,17 +362,7 @@ def test_a_batch_naming_another_gateways_number_stores_nothing(held, stocked_app
 def test_concurrent_retries_of_a_batch_store_each_message_once(held, stocked_app):
     rented, gateway, _ = held
     batch = {"messages": [_report(rented, f"c-{index}", received_at=None) for index in range(20)]}
-    answers = []
-
-    def send():
-        answers.append(GatewayClient(stocked_app.test_client(), gateway.headers["Authorization"][7:])
-                       .post("/messages/batch", batch))
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = _at_once(stocked_app, gateway, "/messages/batch", batch, 4)
     assert {answer.status_code for answer in answers} == {200}
     assert len({tuple(r["message"] for r in answer.json["results"]) for answer in answers}) == 1
     assert _count(stocked_app) == 20
