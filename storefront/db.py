@@ -1,6 +1,7 @@
 """Database engine, the per-request session, and the `db upgrade` / `db revision` /
 `db check` commands (Alembic)."""
 import re
+import select as socket_select
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,13 @@ class Database:
         # Same pool and listeners; connections carry READ_ONLY, see _sqlite_begin.
         self.read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
                                           expire_on_commit=False)
+        # One read on its own, outside any transaction (the sign-in check of every request):
+        # on PostgreSQL in autocommit, so it is one round trip instead of three (BEGIN, the
+        # query, ROLLBACK). SQLite has no round trips, and its driver must keep the
+        # transaction handling _sqlite_pragmas set up: a read-only session there.
+        self.single_read_sessions = (self.read_sessions if self.engine.dialect.name == "sqlite" else
+                                     sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                                  expire_on_commit=False))
 
 
 def make_engine(url: str) -> Engine:
@@ -37,7 +45,29 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    event.listen(engine, "checkout", _alive_or_replaced)
+    return engine
+
+
+def _alive_or_replaced(dbapi_connection, _record, _proxy):
+    """Each checkout makes sure the pooled connection is still alive, without a round trip.
+
+    A connection waiting in the pool is idle: the server sends nothing on it unless it is
+    going away (a restart or pg_terminate_backend sends its last message, then closes the
+    socket). So a socket with anything to read — or a connection psycopg already knows is
+    broken — is dead: DisconnectionError makes the pool throw it away and check out another
+    (or connect anew). This replaces SQLAlchemy's pool_pre_ping, which asked `SELECT 1` on
+    every checkout: one more round trip on every request that touches the database.
+    """
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the database connection is closed")
+    try:
+        readable, _, _ = socket_select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError) as error:
+        raise DisconnectionError(f"the database connection's socket is gone: {error}") from error
+    if readable:
+        raise DisconnectionError("the database server sent something on an idle connection (it is going away)")
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -66,7 +96,31 @@ def session() -> Session:
     """The session of the current request or CLI command, closed at teardown."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["database"].sessions()
+        for obj in g.pop(_TO_ATTACH, ()):
+            _attached(g.db_session, obj)
     return g.db_session
+
+
+_TO_ATTACH = "db_session_to_attach"
+
+
+def attach(obj):
+    """Put `obj` (loaded by another session, now closed: the signed-in user) in the current
+    request's session, without asking the database again: now if the request has opened
+    its session, else when it opens it — an answer that needs no database (a kept page)
+    doesn't open one for it. Until then `obj` is detached, its loaded attributes readable."""
+    if "db_session" in g:
+        return _attached(g.db_session, obj)
+    g.setdefault(_TO_ATTACH, []).append(obj)
+    return obj
+
+
+def _attached(db_session: Session, obj):
+    present = db_session.identity_map.get(inspect(obj).key)
+    if present is not None:  # the session has read it already: one instance per row
+        return present
+    db_session.add(obj)
+    return obj
 
 
 def read_session() -> Session:

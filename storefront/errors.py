@@ -115,7 +115,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         # The database dropped the connection (a restart, a failover): this request fails;
-        # the pool replaces dead connections at the next checkout (pool_pre_ping), so the
+        # the pool replaces dead connections at the next checkout (db._alive_or_replaced), so the
         # next request works. A retried checkout is safe: purchases are idempotent.
         app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
         for name in ("db_session", "db_read_session"):
