@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from storefront import cli, db, input_guards, limits, rendering, request_log, security, static_files
-    from storefront.public import page_cache
+    from storefront import page_cache
     from storefront.services import operations
 
     from storefront import stripe_gateway

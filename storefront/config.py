@@ -54,6 +54,9 @@ def from_environment(instance_path: str) -> dict:
         "COPY_RECHECK_SECONDS": float(os.environ.get("COPY_RECHECK_SECONDS", "1")),
         # Anonymous visitors' landing page and FAQ, kept per process (0 turns it off).
         "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "1")),
+        # A signed-in customer's own pages (their numbers, the review), kept per process for
+        # that one session; their own forms always get a fresh page (0 turns it off).
+        "PERSONAL_PAGE_CACHE_SECONDS": float(os.environ.get("PERSONAL_PAGE_CACHE_SECONDS", "1")),
         # The same for the stock counts the landing page shows (selling always checks).
         "STOCK_RECHECK_SECONDS": float(os.environ.get("STOCK_RECHECK_SECONDS", "1")),
         # A gateway that sent no heartbeat for this long is offline: its numbers are out of service.

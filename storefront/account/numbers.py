@@ -13,6 +13,7 @@ from pricing import DEFAULT_TIER, SHORT_TERM_MONTHS, TIERS
 from storefront import clock, db
 from storefront.account import bp
 from storefront.fields import AmountField
+from storefront.page_cache import cached_for_the_signed_in
 from storefront.rendering import render
 from storefront.services import credits, offers, rentals
 from storefront.problems import StorefrontError
@@ -42,6 +43,7 @@ def _rental_or_404(rental_id: int):
 
 @bp.get("/numbers")
 @login_required
+@cached_for_the_signed_in
 def numbers():
     session = db.session()
     page = rentals.rentals_of(session, current_user, request.args.get("cursor"))

@@ -3,7 +3,7 @@ from flask import current_app, redirect, request, url_for
 from pricing import CountryRetired, UnknownCountry
 from storefront import db
 from storefront.public import bp
-from storefront.public.page_cache import cached_for_visitors
+from storefront.page_cache import cached_for_visitors
 from storefront.rendering import render
 from storefront.urls import external_url
 from storefront.services.catalog import catalog_for_display

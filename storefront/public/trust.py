@@ -11,7 +11,7 @@ from storefront.limits import limiter
 from storefront.models.copy import LEGAL_SLUGS
 from storefront.problems import InvalidRequest
 from storefront.public import bp
-from storefront.public.page_cache import cached_for_visitors
+from storefront.page_cache import cached_for_visitors
 from storefront.rendering import render
 from storefront.services import support
 from storefront.services.copy import legal_pages

@@ -12,6 +12,7 @@ from pricing import UnknownCountry
 from storefront import clock, db
 from hardware.models import PhoneNumber
 from storefront.models import CardPayment, Rental
+from storefront.page_cache import cached_for_the_signed_in
 from storefront.rendering import render
 from storefront.services import credits
 from storefront.services.credits import InsufficientCredits
@@ -66,6 +67,7 @@ def _review(state, message: str | None = None, status: int = 200, auto_renew: bo
 
 @bp.get("/buy/review")
 @login_required
+@cached_for_the_signed_in
 def review():
     state = wizard_state(db.session(), request.args, _today(), holder=holder_key(), hold=CONFIRM)
     if state.hold_ended:
