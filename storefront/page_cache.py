@@ -16,16 +16,18 @@ second and answers the same request with it.
   been opened a second earlier. The sign-in itself is still checked on every request.
 
 Pending flash messages, non-GET requests, answers other than 200 and answers that set a
-cookie are never kept. Other processes' changes show within the second.
+cookie are never kept. A kept page is compressed (brotli or gzip, as the browser accepts)
+once, when first asked for so, not once per answer.
 """
 import json
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, current_app, make_response, request, session
 from flask_login import current_user
 
-from storefront import caching, clock
+from storefront import caching, clock, static_files
 
 MAX_PAGES = 1000
 MAX_PERSONAL_PAGES = 500
@@ -41,15 +43,30 @@ WRITES = "_writes"
 _KEPT_HEADERS = ("Content-Type", "Vary")
 
 
+@dataclass(frozen=True)
+class KeptPage:
+    bodies: dict  # content coding -> body: "identity", and "br" / "gzip" once a browser asked
+    headers: list
+    mimetype: str
+
+
 def _kept_or_made(pages: caching.Cache, key, max_age: float, make):
     kept = pages.get(key, max_age)
     if kept is not None:
-        return make_response(kept[0], 200, kept[1])
+        # Compressed once per kept page, not once per answer (Flask-Compress leaves an answer
+        # that has its Content-Encoding alone).
+        coding = static_files.negotiated(kept.bodies, kept.mimetype)
+        response = make_response(kept.bodies[coding], 200, kept.headers)
+        if coding != "identity":
+            response.headers["Content-Encoding"] = coding
+        response.vary.add("Accept-Encoding")
+        return response
     started = clock.monotonic()
     response = make_response(make())
     if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
         headers = [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS]
-        pages.put(key, (response.get_data(), headers), stored_at=started)
+        pages.put(key, KeptPage({"identity": response.get_data()}, headers, response.mimetype or ""),
+                  stored_at=started)
     return response
 
 

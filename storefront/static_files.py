@@ -73,10 +73,21 @@ def _prepare(filename: str, data: bytes) -> StaticFile:
     return StaticFile(hashlib.sha256(data).hexdigest()[:12], mimetype, bodies)
 
 
-def _coding(static_file: StaticFile) -> str:
+def negotiated(bodies: dict, mimetype: str) -> str:
+    """The content coding to answer with: brotli or gzip when the browser accepts it and the
+    body is worth compressing, else "identity". `bodies` maps codings to bodies; one that is
+    missing is made now (at Flask-Compress's levels) and kept in `bodies` for the next answer."""
+    identity = bodies["identity"]
+    if len(identity) < MIN_SIZE or not mimetype.startswith(COMPRESSIBLE):
+        return "identity"
     accepted = request.accept_encodings
     for coding in ("br", "gzip"):
-        if coding in static_file.bodies and accepted[coding]:
+        if accepted[coding] and (coding == "gzip" or brotli is not None):
+            if coding not in bodies:
+                config = current_app.config
+                bodies[coding] = (brotli.compress(identity, quality=config.get("COMPRESS_BR_LEVEL", 4))
+                                  if coding == "br" else
+                                  gzip.compress(identity, compresslevel=config.get("COMPRESS_LEVEL", 6), mtime=0))
             return coding
     return "identity"
 
@@ -85,7 +96,7 @@ def serve_static(filename: str):
     static_file = current_app.extensions["static_files"].get(filename)
     if static_file is None:
         abort(404)
-    coding = _coding(static_file)
+    coding = negotiated(static_file.bodies, static_file.mimetype)
     response = current_app.response_class(static_file.bodies[coding], mimetype=static_file.mimetype)
     if coding != "identity":
         response.headers["Content-Encoding"] = coding

@@ -95,3 +95,28 @@ def test_a_token_records_its_use_at_most_once_a_minute(app, clock):
     clock.advance(seconds=31)
     api.get("/numbers")
     assert last_used() > first
+
+
+def test_a_kept_page_is_compressed_once_not_once_per_answer(app, stored_copy, clock, monkeypatch):
+    import gzip
+
+    import brotli
+
+    real_compress, calls = brotli.compress, []
+
+    def counting(data, **options):
+        calls.append(len(data))
+        return real_compress(data, **options)
+
+    monkeypatch.setattr(brotli, "compress", counting)
+    visitor = app.test_client()
+    plain = visitor.get("/").get_data()
+    answers = [visitor.get("/", headers={"Accept-Encoding": "br, gzip"}) for _ in range(4)]
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == "br" and "Accept-Encoding" in answer.headers["Vary"]
+        assert brotli.decompress(answer.get_data()) == plain
+    # The kept page, compressed when a browser first asked for it (other calls: the static
+    # files its links name, compressed once per process).
+    assert calls.count(len(plain)) == 1
+    zipped = visitor.get("/", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.get_data()) == plain
