@@ -1,11 +1,14 @@
 """Flask-Login wiring: how a session cookie becomes a User."""
 from flask import Flask, current_app
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from storefront import db
 from storefront.models import User
+
+# Built once: making the statement cost more than running it.
+_USER_WITH_ROLES = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -28,8 +31,7 @@ def load_user(session_id: str) -> User | None:
     # (not the relationship's own second SELECT), read outside the request's transaction
     # (on PostgreSQL one round trip, not three), then handed to the request's session.
     with current_app.extensions["database"].single_read_sessions() as reader:
-        user = reader.execute(select(User).where(User.id == number).options(joinedload(User.role_rows))
-                              ).unique().scalar_one_or_none()
+        user = reader.execute(_USER_WITH_ROLES, {"user_id": number}).unique().scalar_one_or_none()
     if user is None or (user.session_version or 0) != version_number:
         return None
     return db.attach(user)
