@@ -30,7 +30,7 @@ from flask_login import current_user
 from storefront import caching, clock, static_files
 
 MAX_PAGES = 1000
-MAX_PERSONAL_PAGES = 500
+MAX_PERSONAL_PAGES = 200  # ~70 KB each (and its compressed copy): a full cache starts over
 
 # What a kept visitors' page is made from (catalog, copy, hardware: stock): a commit
 # writing a table named so forgets every kept page.
