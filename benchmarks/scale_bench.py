@@ -170,7 +170,8 @@ def judged_row(name: str) -> bool:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--seconds", type=float, default=3.0, help="closed-loop time per round of a signed-in row (half bare, half the page)")
+    parser.add_argument("--seconds", type=float, default=3.0,
+                        help="closed-loop time per round of a signed-in row (half bare, half the page)")
     args = parser.parse_args(argv)
     url = os.environ.get("SCALE_DATABASE_URL")
     if not url or not url.startswith("postgresql"):
