@@ -50,7 +50,17 @@ class KeptPage:
     mimetype: str
 
 
-def _kept_or_made(pages: caching.Cache, key, max_age: float, make):
+def _kept_or_made(max_age_setting: str, cache_name: str, max_entries: int, key_of, make):
+    """The kept answer for `key_of()` if one is younger than the app's `max_age_setting`,
+    else `make()`'s, kept when it may be (a 200 that sets no cookie). GET requests only;
+    never with pending flash messages (showing them changes the session)."""
+    max_age = current_app.config[max_age_setting]
+    if max_age <= 0 or request.method != "GET" or session.get("_flashes"):
+        return make()
+    key = key_of()
+    if key is None:
+        return make()
+    pages = caching.cache_of(current_app, cache_name, max_entries=max_entries)
     kept = pages.get(key, max_age)
     if kept is not None:
         # Compressed once per kept page, not once per answer (Flask-Compress leaves an answer
@@ -77,15 +87,15 @@ def cached_for_visitors(view=None, *, params: tuple[str, ...] = ()):
     if view is None:
         return lambda actual: cached_for_visitors(actual, params=params)
 
+    def key():
+        if current_user.is_authenticated:
+            return None
+        return (request.endpoint, tuple((name, tuple(request.args.getlist(name))) for name in params),
+                bool(request.htmx))
+
     @wraps(view)
     def answer(*args, **kwargs):
-        max_age = current_app.config["PAGE_CACHE_SECONDS"]
-        if max_age <= 0 or request.method != "GET" or current_user.is_authenticated or session.get("_flashes"):
-            return view(*args, **kwargs)
-        key = (request.endpoint, tuple((name, tuple(request.args.getlist(name))) for name in params),
-               bool(request.htmx))
-        return _kept_or_made(caching.cache_of(current_app, "pages", max_entries=MAX_PAGES), key, max_age,
-                             lambda: view(*args, **kwargs))
+        return _kept_or_made("PAGE_CACHE_SECONDS", "pages", MAX_PAGES, key, lambda: view(*args, **kwargs))
 
     return answer
 
@@ -94,17 +104,17 @@ def cached_for_the_signed_in(view):
     """Keep the view's page for the signed-in customer who asked for it (see the module's
     docstring). Put it under @login_required: it checks the sign-in first."""
 
+    def key():
+        if not current_user.is_authenticated:
+            return None
+        return (request.endpoint, tuple(sorted(request.view_args.items())),
+                tuple(sorted(request.args.items(multi=True))), bool(request.htmx), request.headers.get("HX-Target"),
+                json.dumps(dict(session), sort_keys=True, default=str), tuple(sorted(current_user.roles)))
+
     @wraps(view)
     def answer(*args, **kwargs):
-        max_age = current_app.config["PERSONAL_PAGE_CACHE_SECONDS"]
-        if (max_age <= 0 or request.method != "GET" or not current_user.is_authenticated
-                or session.get("_flashes")):
-            return view(*args, **kwargs)
-        key = (request.endpoint, tuple(sorted(kwargs.items())), tuple(sorted(request.args.items(multi=True))),
-               bool(request.htmx), request.headers.get("HX-Target"),
-               json.dumps(dict(session), sort_keys=True, default=str), tuple(sorted(current_user.roles)))
-        pages = caching.cache_of(current_app, "personal_pages", max_entries=MAX_PERSONAL_PAGES)
-        return _kept_or_made(pages, key, max_age, lambda: view(*args, **kwargs))
+        return _kept_or_made("PERSONAL_PAGE_CACHE_SECONDS", "personal_pages", MAX_PERSONAL_PAGES, key,
+                             lambda: view(*args, **kwargs))
 
     return answer
 
